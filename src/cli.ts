@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { CliError, ExitCode } from './errors.js';
+import { ingestCommand } from './commands/ingest.js';
+import { processOutput } from './tty.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('ocpp-faults')
+    .description('Fault analytics for exported OCPP 1.6 charging-station logs.')
+    .version('0.1.0')
+    .option('--debug', 'show stack traces for unexpected errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addCommand(ingestCommand());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed help, the version, or the usage error
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    if (error instanceof CliError) {
+      processOutput.err(`error: ${error.message}`);
+      if (argv.includes('--debug') && error.cause instanceof Error) processOutput.err(error.cause.stack ?? String(error.cause));
+      return error.exitCode;
+    }
+    const unexpected = error instanceof Error ? error : new Error(String(error));
+    processOutput.err(`error: ${unexpected.message}`);
+    if (argv.includes('--debug')) processOutput.err(unexpected.stack ?? '');
+    else processOutput.err('(run again with --debug for the stack trace)');
+    return ExitCode.failure;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,118 @@
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliError } from '../errors.js';
+import { loadSql, splitStatements } from '../sql/load.js';
+
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** DuckDB memory_limit, e.g. '600MB'; keeps peak RSS bounded on big ingests. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/** A DuckDB database file with one connection: the only place that talks to the driver. */
+export class Database {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly readOnly: boolean,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Database> {
+    const absolute = path === ':memory:' ? path : resolve(path);
+    const readOnly = options.readOnly ?? false;
+    if (readOnly && absolute !== ':memory:' && !existsSync(absolute)) {
+      throw new CliError(`no database at ${absolute}: run 'ocpp-faults ingest <files> --db ${path}' first`);
+    }
+    const config: Record<string, string> = {};
+    if (readOnly) config['access_mode'] = 'READ_ONLY';
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    if (options.threads) config['threads'] = String(options.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(absolute, config);
+    } catch (error) {
+      throw describeOpenError(absolute, error);
+    }
+    const connection = await instance.connect();
+    const db = new Database(absolute, instance, connection, readOnly);
+    await db.run(`set TimeZone = 'UTC'`);
+    return db;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params as never);
+  }
+
+  /** Runs every statement of a multi-statement SQL text in order (no parameters). */
+  async runScript(sql: string): Promise<void> {
+    for (const statement of splitStatements(sql)) await this.connection.run(statement);
+  }
+
+  async runNamed(name: string, params?: Params): Promise<void> {
+    await this.run(loadSql(name), params);
+  }
+
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJS().map((row) => normaliseRow(row) as T);
+  }
+
+  async allNamed<T extends Row = Row>(name: string, params?: Params): Promise<T[]> {
+    return this.all<T>(loadSql(name), params);
+  }
+
+  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T> {
+    const rows = await this.all<T>(sql, params);
+    if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}`);
+    return rows[0] as T;
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('begin transaction');
+    try {
+      const result = await work();
+      await this.run('commit');
+      return result;
+    } catch (error) {
+      await this.run('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** BIGINT columns arrive as bigint; numbers within 2^53 are easier to use as numbers. */
+function normaliseRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    out[key] = typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+  }
+  return out;
+}
+
+function describeOpenError(path: string, error: unknown): CliError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Could not set lock|Conflicting lock/i.test(message)) {
+    const pid = /PID (\d+)/.exec(message)?.[1];
+    return new CliError(
+      `database in use by another process${pid ? ` (pid ${pid})` : ''}: ${path}\n` +
+        'Wait for that run to finish (or stop it), then try again.',
+      1,
+      { cause: error },
+    );
+  }
+  if (/not a valid DuckDB database|Unable to open|IO Error/i.test(message)) {
+    return new CliError(`cannot open database ${path}: ${message}\nCheck the --db path points at an ocpp-faults DuckDB file.`, 1, { cause: error });
+  }
+  return new CliError(`cannot open database ${path}: ${message}`, 1, { cause: error });
+}

@@ -1,0 +1,22 @@
+/** Exit codes: 0 ok, 1 failure, 2 usage, 3 rejected lines under --strict (or over --max-rejects). */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  rejected: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The one error type library code throws; only src/cli.ts prints it and exits. */
+export class CliError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(message: string, exitCode: ExitCode = ExitCode.failure, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+export function usageError(message: string): CliError {
+  return new CliError(message, ExitCode.usage);
+}

@@ -1,0 +1,28 @@
+/** Ingest thresholds, with their defaults and why. All of them are bound into SQL as parameters. */
+export interface IngestConfig {
+  /**
+   * A payload time this far before receipt still counts as the time of the status: chargers queue
+   * messages while offline and replay them on reconnect, and the queued time is the true one.
+   * 7 days covers a long outage; older times are more likely a clock reset.
+   */
+  maxReplayAgeS: number;
+  /** A payload time ahead of receipt by more than this is a drifting clock (5 min: beyond NTP-less drift). */
+  maxClockAheadS: number;
+  /** Payload and receive time further apart than this are flagged as a data-quality finding (15 min). */
+  timeSkewFlagS: number;
+  /** An answer to a central-system command later than this counts as no answer (OCPP-J default timeouts are ~30–60 s; 5 min is generous). */
+  answerTimeoutS: number;
+  /** Raw text of a rejected line is kept up to this many characters. */
+  rejectRawChars: number;
+  /** DuckDB memory limit during ingest; keeps peak RSS under 1 GB on 10M-message files. */
+  memoryLimit: string;
+}
+
+export const defaultIngestConfig: IngestConfig = {
+  maxReplayAgeS: 7 * 24 * 3600,
+  maxClockAheadS: 5 * 60,
+  timeSkewFlagS: 15 * 60,
+  answerTimeoutS: 5 * 60,
+  rejectRawChars: 500,
+  memoryLimit: '512MB',
+};

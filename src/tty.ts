@@ -1,0 +1,94 @@
+import type { WriteStream } from 'node:tty';
+
+export interface Output {
+  /** data for the user: tables, summaries, JSON */
+  out(text: string): void;
+  /** messages about the run: warnings, progress, errors */
+  err(text: string): void;
+  /** true when stderr is a terminal, so progress bars may be drawn */
+  readonly interactive: boolean;
+}
+
+export const processOutput: Output = {
+  out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  get interactive() {
+    return Boolean((process.stderr as WriteStream).isTTY) && !process.env['CI'];
+  },
+};
+
+export type Align = 'left' | 'right';
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string | number | boolean | null | undefined;
+  align?: Align;
+}
+
+/** Characters a terminal could act on (escape sequences, carriage returns) are shown as visible codes. */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, '\\n');
+}
+
+function cell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
+  return terminalSafe(String(value));
+}
+
+/** An aligned text table; numbers right-aligned unless a column says otherwise. */
+export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  const cells = rows.map((row) => columns.map((c) => cell(c.value(row))));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
+  const aligns = columns.map((c) => c.align ?? (rows.length && typeof c.value(rows[0]!) === 'number' ? 'right' : 'left'));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (aligns[i] === 'right' ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.header)), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** A progress bar on stderr, drawn only on a terminal and at most ten times a second. */
+export class Progress {
+  private lastDraw = 0;
+  private done = 0;
+  constructor(
+    private readonly output: Output,
+    private readonly label: string,
+    private readonly total: number,
+  ) {}
+
+  advance(amount: number): void {
+    this.done += amount;
+    this.draw(false);
+  }
+
+  private draw(force: boolean): void {
+    if (!this.output.interactive || this.total <= 0) return;
+    const now = Date.now();
+    if (!force && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const fraction = Math.min(1, this.done / this.total);
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    process.stderr.write(`\r${this.label} [${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${formatBytes(this.done)}/${formatBytes(this.total)}`);
+  }
+
+  finish(): void {
+    if (!this.output.interactive || this.total <= 0) return;
+    this.done = this.total;
+    this.draw(true);
+    process.stderr.write('\n');
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
