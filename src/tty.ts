@@ -58,8 +58,8 @@ export class Progress {
     private readonly total: number,
   ) {}
 
-  advance(amount: number): void {
-    this.done += amount;
+  update(done: number): void {
+    this.done = done;
     this.draw(false);
   }
 

@@ -42,6 +42,7 @@ export class Database {
     const connection = await instance.connect();
     const db = new Database(absolute, instance, connection, readOnly);
     await db.run(`set TimeZone = 'UTC'`);
+    await db.runScript(loadSql('macros'));
     return db;
   }
 

@@ -1,0 +1,66 @@
+-- Grain: one row per staged status (stage_status_source) as a typed StatusNotification, with its off-spec
+-- values flagged, never dropped. The effective time is the reported time when plausible, else the receive time.
+-- Status CSV rows that repeat a stored row exactly (station, times, fields) are duplicates and are left out;
+-- OCPP rows were de-duplicated as messages already.
+insert into status_notifications
+with typed as (
+    -- text fields as values
+    select
+        *,
+        try_cast(connector_text as integer) as connector_id,
+        parse_time(reported_text, $tz) as reported_at,
+        hash(connector_text, status, error_code, info, vendor_id, vendor_error_code, reported_text) as row_hash
+    from stage_status_source
+),
+timed as (
+    -- which time the status happened at
+    select
+        *,
+        plausible_time(reported_at, received_at, $max_behind_s, $max_ahead_s) as plausible_reported_at
+    from typed
+),
+flagged as (
+    -- what is off-spec about each status
+    select
+        station_id,
+        connector_id,
+        status,
+        error_code,
+        info,
+        vendor_id,
+        vendor_error_code,
+        reported_at,
+        reported_text,
+        received_at,
+        coalesce(plausible_reported_at, received_at) as effective_at,
+        case when plausible_reported_at is not null then 'reported' else 'received' end as effective_source,
+        coalesce(status in ('Available', 'Preparing', 'Charging', 'SuspendedEVSE', 'SuspendedEV', 'Finishing', 'Reserved', 'Unavailable', 'Faulted'), false) as known_status,
+        coalesce(error_code in (
+            'ConnectorLockFailure', 'EVCommunicationError', 'GroundFailure', 'HighTemperature', 'InternalError',
+            'LocalListConflict', 'NoError', 'OtherError', 'OverCurrentFailure', 'PowerMeterFailure',
+            'PowerSwitchFailure', 'ReaderFailure', 'ResetFailure', 'UnderVoltage', 'OverVoltage', 'WeakSignal'), false) as known_error_code,
+        coalesce(length(info) > 50, false) as info_too_long,
+        epoch(reported_at) - epoch(received_at) as reported_time_skew_s,
+        coalesce(reported_text is not null and (
+            plausible_reported_at is null
+            or abs(epoch(reported_at) - epoch(received_at)) > $skew_flag_s
+        ), false) as reported_time_implausible,
+        source,
+        row_hash,
+        file_id,
+        line_no
+    from timed
+)
+select *
+from flagged f
+where f.source = 'ocpp'
+    or not exists (
+        select 1
+        from status_notifications s
+        where s.source = 'status-csv'
+            and s.station_id = f.station_id
+            and s.effective_at = f.effective_at
+            and s.received_at is not distinct from f.received_at
+            and s.row_hash = f.row_hash
+    )
+qualify f.source = 'ocpp' or row_number() over (partition by station_id, effective_at, received_at, row_hash order by line_no) = 1

@@ -1,0 +1,2 @@
+-- Grain: one row per file already ingested, by content hash.
+select sha256 from files

@@ -1,0 +1,49 @@
+-- Grain: one row per line of a frames-csv file (timestamp, station id, optional action, frame): a frame to store,
+-- a line to skip, or a line to reject. Column positions come in as $i_* (1-based; 0 when the column is absent).
+-- There is usually no direction column: directions are inferred later from the action and from pairing.
+create or replace temp table stage_parsed as
+with rows as (
+    -- the fields this format uses
+    select
+        line_no,
+        kind,
+        reason,
+        nullif(trim(fields[$i_time]), '') as time_text,
+        nullif(trim(fields[$i_station]), '') as station_id,
+        case when $i_direction > 0 then nullif(lower(trim(fields[$i_direction])), '') end as direction_text,
+        nullif(trim(fields[$i_frame]), '') as frame
+    from stage_csv
+),
+typed as (
+    -- times and directions as values
+    select
+        *,
+        parse_time(time_text, $tz) as received_at,
+        case
+            when direction_text is null then null
+            when direction_text in ('in', 'incoming', 'inbound', 'received', 'rx') then 'in'
+            when direction_text in ('out', 'outgoing', 'outbound', 'sent', 'sending', 'tx') then 'out'
+            else 'invalid'
+        end as direction
+    from rows
+)
+select
+    line_no,
+    case
+        when kind <> 'row' then kind
+        when station_id is null or time_text is null or received_at is null or direction = 'invalid' or frame is null then 'reject'
+        else 'frame'
+    end as kind,
+    case
+        when kind <> 'row' then reason
+        when station_id is null then 'no station id'
+        when time_text is null then 'no timestamp'
+        when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
+        when direction = 'invalid' then 'direction is neither in nor out: ' || left(direction_text, 20)
+        when frame is null then 'no OCPP-J frame'
+    end as reason,
+    station_id,
+    received_at,
+    direction,
+    frame
+from typed

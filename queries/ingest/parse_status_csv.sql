@@ -1,0 +1,56 @@
+-- Grain: one row per line of a status-csv file (a support export of StatusNotification rows): a status to store
+-- (copied to stage_status_source by the caller), a line to skip, or a line to reject. Column positions come in as
+-- $i_* (1-based; 0 when the column is absent). A row needs a station and a time; a receive time, when the
+-- column exists and is filled, must be a time; a reported time that is not a time is kept and flagged.
+create or replace temp table stage_status_rows as
+with rows as (
+    -- the fields this format uses
+    select
+        line_no,
+        kind,
+        reason,
+        nullif(trim(fields[$i_station]), '') as station_id,
+        case when $i_connector > 0 then nullif(trim(fields[$i_connector]), '') end as connector_text,
+        case when $i_status > 0 then nullif(trim(fields[$i_status]), '') end as status,
+        case when $i_error > 0 then nullif(trim(fields[$i_error]), '') end as error_code,
+        case when $i_info > 0 then nullif(fields[$i_info], '') end as info,
+        case when $i_vendor > 0 then nullif(fields[$i_vendor], '') end as vendor_id,
+        case when $i_vendor_error > 0 then nullif(fields[$i_vendor_error], '') end as vendor_error_code,
+        case when $i_reported > 0 then nullif(trim(fields[$i_reported]), '') end as reported_text,
+        case when $i_received > 0 then nullif(trim(fields[$i_received]), '') end as received_text
+    from stage_csv
+),
+typed as (
+    -- times as values
+    select
+        *,
+        parse_time(received_text, $tz) as received_at,
+        parse_time(reported_text, $tz) as reported_at
+    from rows
+)
+select
+    line_no,
+    case
+        when kind <> 'row' then kind
+        when station_id is null then 'reject'
+        when received_text is not null and received_at is null then 'reject'
+        when received_text is null and reported_at is null then 'reject'
+        else 'status'
+    end as kind,
+    case
+        when kind <> 'row' then reason
+        when station_id is null then 'no station id'
+        when received_text is not null and received_at is null then 'received time is not a time: ' || left(received_text, 40)
+        when received_text is null and reported_text is null then 'no timestamp'
+        when received_text is null and reported_at is null then 'timestamp is not a time: ' || left(reported_text, 40)
+    end as reason,
+    station_id,
+    received_at,
+    connector_text,
+    status,
+    error_code,
+    info,
+    vendor_id,
+    vendor_error_code,
+    reported_text
+from typed

@@ -1,0 +1,50 @@
+-- Grain: one row per line of a SteVe steve.log. WebSocketLogger lines carry a frame:
+--   [INFO ] 2023-08-23 05:17:28,991 de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=cp001, sessionId=3df7] Received: [2,"1bc5",...]
+-- "Received" is from the charger (in), "Sending" to it (out); the time is server-local, read in $tz.
+-- Every other line (startup, stack traces, other loggers) is skipped, not rejected.
+create or replace temp table stage_parsed as
+with matched as (
+    -- the parts of a WebSocketLogger line; null parts on any other line
+    select
+        line_no,
+        line,
+        read_error,
+        regexp_extract(
+            line,
+            '^\[\s*\w+\s*\]\s+(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?)\s.*?\[chargeBoxId=([^,\]]*)[^\]]*\]\s+(Received|Sending):\s?(.*)$',
+            ['time_text', 'station_id', 'verb', 'frame']
+        ) as parts
+    from stage_numbered
+),
+typed as (
+    -- times and directions as values
+    select
+        line_no,
+        read_error,
+        nullif(parts.time_text, '') as time_text,
+        nullif(trim(parts.station_id), '') as station_id,
+        case parts.verb when 'Received' then 'in' when 'Sending' then 'out' end as direction,
+        nullif(trim(parts.frame), '') as frame,
+        parse_time(replace(parts.time_text, ',', '.'), $tz) as received_at
+    from matched
+)
+select
+    line_no,
+    case
+        when read_error is not null then 'reject'
+        when direction is null then 'skip'
+        when station_id is null or received_at is null or frame is null then 'reject'
+        else 'frame'
+    end as kind,
+    case
+        when read_error is not null then read_error
+        when direction is null then null
+        when station_id is null then 'no station id in [chargeBoxId=...]'
+        when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
+        when frame is null then 'no OCPP-J frame after ' || case direction when 'in' then 'Received:' else 'Sending:' end
+    end as reason,
+    station_id,
+    received_at,
+    direction,
+    frame
+from typed

@@ -1,0 +1,17 @@
+-- Grain: one row per accepted status-csv row of file $file_id, in the shape insert_status expects.
+create or replace temp table stage_status_source as
+select
+    station_id,
+    received_at,
+    connector_text,
+    status,
+    error_code,
+    info,
+    vendor_id,
+    vendor_error_code,
+    reported_text,
+    'status-csv' as source,
+    $file_id::integer as file_id,
+    line_no
+from stage_status_rows
+where kind = 'status'

@@ -1,0 +1,113 @@
+import { Command, Option } from 'commander';
+import { Database } from '../db/database.js';
+import { ExitCode } from '../errors.js';
+import { formats } from '../ingest/detect.js';
+import { defaultIngestConfig } from '../ingest/config.js';
+import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
+import { formatTable, processOutput, Progress, terminalSafe, type Output } from '../tty.js';
+import { dbOption, parseTimeZone } from './options.js';
+
+interface IngestCommandOptions {
+  db: string;
+  format: (typeof formats)[number] | 'auto';
+  tz: string;
+  strict: boolean;
+  json: boolean;
+}
+
+export function ingestCommand(output: Output = processOutput): Command {
+  return new Command('ingest')
+    .description('Read exported OCPP 1.6 logs into the database (files already ingested are skipped).')
+    .argument('<paths...>', 'files or directories (every supported file below a directory; .gz is read directly)')
+    .addOption(dbOption())
+    .addOption(new Option('--format <format>', 'input format, or auto to decide per file from its first lines').choices(['auto', ...formats]).default('auto'))
+    .option('--tz <zone>', 'time zone of times written without one (IANA name)', parseTimeZone, 'UTC')
+    .option('--strict', 'store nothing when any line is rejected (exit code 3)', false)
+    .option('--json', 'print one JSON object with the counts instead of a summary', false)
+    .addHelpText(
+      'after',
+      `
+Formats:
+  ocpp-jsonl   one JSON object a line: {"timestamp", "chargeBoxId", "direction": "in"|"out", "message": [2, id, action, {...}]}
+  frames-csv   CSV with a header: timestamp, id (station), action, msg (the OCPP-J frame)
+  status-csv   CSV of StatusNotification rows: station, connectorId, status, errorCode, info, vendorId, vendorErrorCode, timestamp
+  steve-log    SteVe's steve.log (WebSocketLogger "Received:" / "Sending:" lines)
+
+Exit codes: 0 done (rejected lines are counted and listed), 1 failure, 2 usage error, 3 --strict and lines were rejected.
+
+Examples:
+  ocpp-faults ingest exports/                      every supported file below exports/
+  ocpp-faults ingest steve.log.gz --tz Europe/Berlin
+  ocpp-faults ingest day.jsonl --strict --json`,
+    )
+    .action(async (paths: string[], options: IngestCommandOptions) => {
+      const db = await Database.open(options.db, { memoryLimit: defaultIngestConfig.memoryLimit });
+      try {
+        let progress: Progress | undefined;
+        const result = await ingestFiles(db, paths, {
+          format: options.format,
+          tz: options.tz,
+          strict: options.strict,
+          onProgress: (done, total) => {
+            progress ??= new Progress(output, 'ingest', total);
+            progress.update(done);
+          },
+        });
+        progress?.finish();
+        if (options.json) output.out(JSON.stringify(ingestJson(result)));
+        else output.out(formatIngestSummary(result, db.path));
+        if (result.rolled_back) {
+          output.err(`--strict: ${result.rejected} line(s) rejected, so nothing was stored. Fix the lines listed above, or run without --strict to store the good lines.`);
+          process.exitCode = ExitCode.rejected;
+        }
+      } finally {
+        db.close();
+      }
+    });
+}
+
+/** The --json contract: integer counts of what this run did, and the first 20 rejects. */
+export function ingestJson(result: IngestResult): Record<string, unknown> {
+  return {
+    files_ingested: result.files_ingested,
+    files_skipped: result.files_skipped,
+    messages: result.messages,
+    status_notifications: result.status_notifications,
+    duplicates: result.duplicates,
+    rejected: result.rejected,
+    skipped_lines: result.skipped_lines,
+    rejects: result.rejects,
+    stored: !result.rolled_back,
+  };
+}
+
+export function formatIngestSummary(result: IngestResult, dbPath: string): string {
+  const lines: string[] = [];
+  if (result.files.length) {
+    lines.push(
+      formatTable(result.files, [
+        { header: 'file', value: (f) => f.path },
+        { header: 'format', value: (f) => f.format },
+        { header: 'lines', value: (f) => f.lines, align: 'right' },
+        { header: 'stored', value: (f) => f.messages, align: 'right' },
+        { header: 'duplicates', value: (f) => f.duplicates, align: 'right' },
+        { header: 'skipped', value: (f) => f.skipped_lines, align: 'right' },
+        { header: 'rejected', value: (f) => f.rejected, align: 'right' },
+        { header: 'note', value: (f) => f.note ?? '' },
+      ]),
+      '',
+    );
+  }
+  const n = (value: number) => value.toLocaleString('en-US');
+  lines.push(
+    `${result.rolled_back ? 'Read' : 'Ingested'} ${n(result.files_ingested)} file(s)${result.files_skipped ? `, skipped ${n(result.files_skipped)} already ingested` : ''}: ` +
+      `${n(result.messages)} messages (${n(result.status_notifications)} status notifications), ${n(result.duplicates)} duplicates, ` +
+      `${n(result.skipped_lines)} skipped lines, ${n(result.rejected)} rejected.`,
+  );
+  if (result.rejects.length) {
+    lines.push('', `Rejected lines${result.rejected > result.rejects.length ? ` (first ${result.rejects.length} of ${n(result.rejected)})` : ''}:`);
+    for (const r of result.rejects) lines.push(`  ${terminalSafe(r.file)}:${r.line}: ${terminalSafe(r.reason)}`);
+  }
+  if (!result.rolled_back) lines.push('', `Database: ${dbPath}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,197 @@
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { CliError } from '../errors.js';
+
+export const formats = ['ocpp-jsonl', 'frames-csv', 'status-csv', 'steve-log'] as const;
+export type Format = (typeof formats)[number];
+
+export interface CsvLayout {
+  delimiter: string;
+  /** 1-based line number of the header row */
+  headerLine: number;
+  /** header names as written */
+  columns: string[];
+}
+
+export interface Detected {
+  format: Format;
+  gzip: boolean;
+  csv?: CsvLayout;
+}
+
+const sniffBytes = 64 * 1024;
+
+export async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The first bytes of a file, decompressed when it is gzip; a truncated gzip yields what could be read. */
+export async function readHead(path: string, gzip: boolean, limit = sniffBytes): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const source = createReadStream(path, gzip ? {} : { start: 0, end: limit - 1 });
+  const stream = gzip ? source.pipe(createGunzip()) : source;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) break;
+    }
+  } catch (error) {
+    if (!gzip || size === 0) throw error;
+  } finally {
+    source.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** Header names compared without case, spaces, dashes or underscores: chargeBoxId = charge_box_id. */
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export const csvColumnAliases = {
+  time: ['timestamp', 'time', 'ts', 'receivedat', 'receivedtime', 'received', 'datetime', 'date', 'createdat', 'eventtime'],
+  station: ['id', 'chargeboxid', 'stationid', 'station', 'chargepointid', 'identity', 'cpid', 'chargerid', 'evseid'],
+  action: ['action', 'messageaction'],
+  direction: ['direction', 'dir'],
+  frame: ['msg', 'message', 'frame', 'rawmessage', 'payload', 'ocppmessage'],
+} as const;
+
+export const statusColumnAliases = {
+  station: ['chargeboxid', 'stationid', 'station', 'chargepointid', 'identity', 'cpid', 'chargerid', 'id'],
+  connector: ['connectorid', 'connector', 'connectorno', 'connectornumber'],
+  status: ['status', 'connectorstatus'],
+  error: ['errorcode', 'error'],
+  info: ['info', 'errorinfo'],
+  vendor: ['vendorid', 'vendor'],
+  vendorError: ['vendorerrorcode', 'vendorerror'],
+  reported: ['statustimestamp', 'timestamp', 'reportedat', 'statustime', 'time'],
+  received: ['receivedat', 'receivedtime', 'received', 'receivetime', 'createdat', 'insertedat'],
+} as const;
+
+/** 1-based position of the first column whose name is one of the aliases, in alias order; 0 when absent. */
+export function findColumn(columns: readonly string[], aliases: readonly string[], exclude: readonly number[] = []): number {
+  const names = columns.map(normaliseName);
+  for (const alias of aliases) {
+    const index = names.findIndex((name, i) => name === alias && !exclude.includes(i + 1));
+    if (index >= 0) return index + 1;
+  }
+  return 0;
+}
+
+const candidateDelimiters = [',', ';', '\t', '|'];
+
+/** The delimiter a header line uses: the candidate that splits it into the most fields outside quotes. */
+function sniffDelimiter(header: string): string {
+  let best = ',';
+  let bestCount = 0;
+  for (const delimiter of candidateDelimiters) {
+    let count = 0;
+    let quoted = false;
+    for (const ch of header) {
+      if (ch === '"') quoted = !quoted;
+      else if (ch === delimiter && !quoted) count++;
+    }
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function csvLayout(lines: string[]): CsvLayout | undefined {
+  const headerIndex = lines.findIndex((l) => l.trim() !== '');
+  if (headerIndex < 0) return undefined;
+  const header = lines[headerIndex]!.replace(/\r$/, '');
+  const delimiter = sniffDelimiter(header);
+  let columns: string[];
+  try {
+    const rows = parse(header, { delimiter, relax_column_count: true }) as string[][];
+    columns = (rows[0] ?? []).map((c) => c.trim());
+  } catch {
+    return undefined;
+  }
+  if (columns.length < 2) return undefined;
+  return { delimiter, headerLine: headerIndex + 1, columns };
+}
+
+export function looksLikeFramesCsv(layout: CsvLayout): boolean {
+  const { columns } = layout;
+  return findColumn(columns, csvColumnAliases.frame) > 0 && findColumn(columns, csvColumnAliases.station) > 0 && findColumn(columns, csvColumnAliases.time) > 0;
+}
+
+export function looksLikeStatusCsv(layout: CsvLayout): boolean {
+  const { columns } = layout;
+  return (
+    findColumn(columns, statusColumnAliases.station) > 0 &&
+    findColumn(columns, statusColumnAliases.status) > 0 &&
+    findColumn(columns, statusColumnAliases.error) > 0 &&
+    findColumn(columns, statusColumnAliases.connector) > 0
+  );
+}
+
+const steveLine = /^\[\s*\w+\s*\]\s+\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d/;
+
+function looksLikeJsonLine(line: string): boolean {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+    return ['message', 'frame', 'msg'].some((key) => key in value);
+  } catch {
+    return false;
+  }
+}
+
+/** Decides a file's format from its first lines. */
+export function detectFromHead(head: string): { format: Format; csv?: CsvLayout } | undefined {
+  const lines = head.split('\n');
+  // the head may end inside a line; only a head shorter than the sniff size ends at the file's end
+  const complete = head.length >= sniffBytes - 4 && lines.length > 1 ? lines.slice(0, -1) : lines;
+  const sample = complete.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 50);
+  if (sample.length === 0) return undefined;
+  const first = sample[0]!;
+  if (first.trimStart().startsWith('{')) {
+    if (sample.slice(0, 10).some(looksLikeJsonLine)) return { format: 'ocpp-jsonl' };
+  }
+  if (head.includes('WebSocketLogger') || (steveLine.test(first) && /\[chargeBoxId=/.test(head))) return { format: 'steve-log' };
+  const layout = csvLayout(complete);
+  if (layout) {
+    if (looksLikeStatusCsv(layout) && !looksLikeFramesCsv(layout)) return { format: 'status-csv', csv: layout };
+    if (looksLikeFramesCsv(layout)) return { format: 'frames-csv', csv: layout };
+  }
+  return undefined;
+}
+
+export async function detectFormat(path: string, requested: Format | 'auto'): Promise<Detected> {
+  const gzip = await isGzip(path);
+  const head = await readHead(path, gzip);
+  if (requested !== 'auto') {
+    if (requested === 'frames-csv' || requested === 'status-csv') {
+      const layout = csvLayout(head.split('\n'));
+      if (!layout) throw new CliError(`${path}: no CSV header found; a ${requested} file starts with a header row.`);
+      return { format: requested, gzip, csv: layout };
+    }
+    return { format: requested, gzip };
+  }
+  if (head.trim() === '') return { format: 'ocpp-jsonl', gzip };
+  const detected = detectFromHead(head);
+  if (!detected) {
+    throw new CliError(
+      `cannot recognise the format of ${path}.\n` +
+        'Expected one of: ocpp-jsonl (JSON lines with timestamp, chargeBoxId, direction, message), ' +
+        'frames-csv (CSV with timestamp, id, action, msg), status-csv (CSV with station, connectorId, status, errorCode, ...), ' +
+        "steve-log (SteVe's steve.log). Pass --format to say which.",
+    );
+  }
+  return { ...detected, gzip };
+}

@@ -1,0 +1,159 @@
+import type { Database } from '../db/database.js';
+import { migrate } from '../db/migrations.js';
+import { defaultIngestConfig, type IngestConfig } from './config.js';
+import { detectFormat, type Detected, type Format } from './detect.js';
+import { expandInputs, sha256, type InputFile } from './files.js';
+import { stageFile, rebuildDerivedTables, pairStoredAnswers, type FileCounts } from './stage.js';
+import { CliError, ExitCode } from '../errors.js';
+
+export interface IngestOptions {
+  format: Format | 'auto';
+  /** zone for times written without one */
+  tz: string;
+  /** when any line is rejected, store nothing */
+  strict: boolean;
+  config?: Partial<IngestConfig>;
+  /** called with bytes of input finished, for a progress bar */
+  onProgress?: (bytesDone: number, bytesTotal: number) => void;
+}
+
+export interface Reject {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface FileOutcome extends FileCounts {
+  path: string;
+  format: Format;
+  status: 'ingested' | 'skipped';
+  /** why a file was skipped */
+  note?: string;
+}
+
+export interface IngestResult {
+  files_ingested: number;
+  files_skipped: number;
+  messages: number;
+  status_notifications: number;
+  duplicates: number;
+  rejected: number;
+  skipped_lines: number;
+  rejects: Reject[];
+  files: FileOutcome[];
+  /** true when --strict rolled the run back because lines were rejected */
+  rolled_back: boolean;
+}
+
+const maxRejectsListed = 20;
+
+class StrictRejection extends Error {
+  constructor(readonly result: IngestResult) {
+    super('rejected lines under --strict');
+  }
+}
+
+interface PlannedFile extends InputFile {
+  detected: Detected;
+  sha256: string;
+}
+
+/**
+ * Ingests files into the database in one transaction: all of it is stored, or (on failure, on a kill, or under
+ * --strict with rejected lines) none of it. Files already ingested (same sha256) are skipped.
+ */
+export async function ingestFiles(db: Database, inputs: readonly string[], options: IngestOptions): Promise<IngestResult> {
+  const config = { ...defaultIngestConfig, ...options.config };
+  const planned = await planFiles(inputs, options.format);
+  await migrate(db);
+
+  const result: IngestResult = {
+    files_ingested: 0,
+    files_skipped: 0,
+    messages: 0,
+    status_notifications: 0,
+    duplicates: 0,
+    rejected: 0,
+    skipped_lines: 0,
+    rejects: [],
+    files: [],
+    rolled_back: false,
+  };
+  const totalBytes = planned.reduce((sum, f) => sum + f.size, 0);
+  let bytesDone = 0;
+
+  try {
+    await db.transaction(async () => {
+      const known = new Set((await db.allNamed<{ sha256: string }>('ingest/known_files')).map((r) => r.sha256));
+      let nextFileId = (await db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
+      for (const file of planned) {
+        if (known.has(file.sha256)) {
+          result.files_skipped++;
+          result.files.push({ ...emptyCounts(), path: file.path, format: file.detected.format, status: 'skipped', note: 'already ingested (same sha256)' });
+        } else {
+          known.add(file.sha256);
+          const fileId = nextFileId++;
+          const counts = await stageFile(db, { ...file, fileId, tz: options.tz, config });
+          await db.runNamed('ingest/insert_file', {
+            file_id: fileId,
+            path: file.path,
+            sha256: file.sha256,
+            size_bytes: file.size,
+            format: file.detected.format,
+            ...counts,
+          });
+          addCounts(result, counts);
+          result.files_ingested++;
+          result.files.push({ ...counts, path: file.path, format: file.detected.format, status: 'ingested' });
+          if (result.rejects.length < maxRejectsListed && counts.rejected > 0) {
+            const rows = await db.allNamed<{ line_no: number; reason: string }>('ingest/first_rejects', {
+              file_id: fileId,
+              n: maxRejectsListed - result.rejects.length,
+            });
+            result.rejects.push(...rows.map((r) => ({ file: file.path, line: r.line_no, reason: r.reason })));
+          }
+        }
+        bytesDone += file.size;
+        options.onProgress?.(bytesDone, totalBytes);
+      }
+      if (result.files_ingested > 0) {
+        await pairStoredAnswers(db);
+        await rebuildDerivedTables(db, config);
+      }
+      if (options.strict && result.rejected > 0) throw new StrictRejection(result);
+    });
+  } catch (error) {
+    if (error instanceof StrictRejection) return { ...error.result, rolled_back: true };
+    throw error;
+  }
+  return result;
+}
+
+async function planFiles(inputs: readonly string[], format: Format | 'auto'): Promise<PlannedFile[]> {
+  const files = await expandInputs(inputs);
+  if (files.length === 0) throw new CliError(`no supported files found in ${inputs.join(', ')} (looked for .jsonl .json .csv .log .txt and their .gz)`, ExitCode.failure);
+  const planned: PlannedFile[] = [];
+  for (const file of files) {
+    let detected: Detected;
+    try {
+      detected = await detectFormat(file.path, format);
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(`cannot read ${file.path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+    }
+    planned.push({ ...file, detected, sha256: await sha256(file.path) });
+  }
+  return planned;
+}
+
+function emptyCounts(): FileCounts {
+  return { lines: 0, messages: 0, status_notifications: 0, duplicates: 0, skipped_lines: 0, rejected: 0 };
+}
+
+function addCounts(result: IngestResult, counts: FileCounts): void {
+  result.messages += counts.messages;
+  result.status_notifications += counts.status_notifications;
+  result.duplicates += counts.duplicates;
+  result.rejected += counts.rejected;
+  result.skipped_lines += counts.skipped_lines;
+}

@@ -1,0 +1,202 @@
+import type { Database } from '../db/database.js';
+import { CliError, ExitCode } from '../errors.js';
+import type { IngestConfig } from './config.js';
+import { loadSql } from '../sql/load.js';
+import { csvColumnAliases, findColumn, statusColumnAliases, type CsvLayout, type Detected } from './detect.js';
+
+export interface FileCounts {
+  lines: number;
+  /** frames stored (status-csv: status rows stored) */
+  messages: number;
+  status_notifications: number;
+  duplicates: number;
+  skipped_lines: number;
+  rejected: number;
+}
+
+export interface StageInput {
+  path: string;
+  fileId: number;
+  detected: Detected;
+  tz: string;
+  config: IngestConfig;
+}
+
+const maxLineBytes = 2 * 1024 * 1024;
+
+/** Reads one file into the staging tables and stores what it holds; returns how its lines were taken. */
+export async function stageFile(db: Database, input: StageInput): Promise<FileCounts> {
+  await readLines(db, input);
+  const { format } = input.detected;
+  if (format === 'status-csv') return stageStatusCsv(db, input);
+  if (format === 'ocpp-jsonl') await db.runNamed('ingest/parse_jsonl', { tz: input.tz });
+  else if (format === 'steve-log') await db.runNamed('ingest/parse_steve_log', { tz: input.tz });
+  else await parseFramesCsv(db, input);
+  return storeFrames(db, input);
+}
+
+async function readLines(db: Database, input: StageInput): Promise<void> {
+  await db.runScript(loadSql('ingest/reset_read_errors'));
+  try {
+    await db.runNamed('ingest/read_lines', {
+      path: input.path,
+      compression: input.detected.gzip ? 'gzip' : 'none',
+      max_line_bytes: maxLineBytes,
+    });
+  } catch (error) {
+    throw new CliError(`cannot read ${input.path}: ${firstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
+  }
+  await db.runNamed('ingest/ensure_read_errors');
+  await db.runNamed('ingest/number_lines', { max_line_bytes: maxLineBytes });
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
+/** Regular expressions for one CSV record a line, built from the sniffed delimiter (one of , ; tab |). */
+function csvPatterns(delimiter: string): { valid: string; field: string } {
+  const d = delimiter === '|' ? '\\|' : delimiter === '\t' ? '\\t' : delimiter;
+  const field = `(?:"(?:[^"]|"")*"|[^${d}"]*)`;
+  return { valid: `${field}(?:${d}${field})*`, field: `("(?:[^"]|"")*"|[^${d}"]*)${d}` };
+}
+
+async function splitCsv(db: Database, layout: CsvLayout): Promise<void> {
+  const patterns = csvPatterns(layout.delimiter);
+  await db.runNamed('ingest/split_csv', {
+    valid_re: patterns.valid,
+    field_re: patterns.field,
+    delimiter: layout.delimiter,
+    header_line: layout.headerLine,
+    columns: layout.columns.length,
+  });
+}
+
+function requireLayout(input: StageInput): CsvLayout {
+  if (!input.detected.csv) throw new CliError(`${input.path}: no CSV header found`, ExitCode.failure);
+  return input.detected.csv;
+}
+
+function missingColumns(path: string, format: string, missing: string[], columns: string[]): CliError {
+  return new CliError(
+    `${path}: a ${format} file needs columns ${missing.join(', ')}; its header has ${columns.join(', ')}.\n` +
+      'Rename the columns or pass the right --format.',
+    ExitCode.failure,
+  );
+}
+
+async function parseFramesCsv(db: Database, input: StageInput): Promise<void> {
+  const layout = requireLayout(input);
+  const { columns } = layout;
+  const frame = findColumn(columns, csvColumnAliases.frame);
+  const station = findColumn(columns, csvColumnAliases.station);
+  const time = findColumn(columns, csvColumnAliases.time);
+  const missing = [time ? '' : 'timestamp', station ? '' : 'station id (id, chargeBoxId, station_id)', frame ? '' : 'frame (msg, message)'].filter(Boolean);
+  if (missing.length) throw missingColumns(input.path, 'frames-csv', missing, columns);
+  await splitCsv(db, layout);
+  await db.runNamed('ingest/parse_frames_csv', {
+    i_time: time,
+    i_station: station,
+    i_direction: findColumn(columns, csvColumnAliases.direction),
+    i_frame: frame,
+    tz: input.tz,
+  });
+}
+
+async function storeFrames(db: Database, input: StageInput): Promise<FileCounts> {
+  const file = { file_id: input.fileId };
+  await db.runNamed('ingest/frames');
+  await db.runNamed('ingest/outcomes_frames');
+  // CALLs go in first, so this file's answers can pair with them
+  await db.runNamed('ingest/ready_calls', file);
+  await db.runNamed('ingest/insert_messages');
+  await db.runNamed('ingest/stage_answers', file);
+  await db.runNamed('ingest/pair_results');
+  await db.runNamed('ingest/ready_answers', file);
+  await db.runNamed('ingest/insert_messages');
+  await db.runNamed('ingest/stage_status_from_messages', file);
+  await insertStatus(db, input);
+  return countOutcomes(db, input, 'messages');
+}
+
+async function stageStatusCsv(db: Database, input: StageInput): Promise<FileCounts> {
+  const layout = requireLayout(input);
+  const { columns } = layout;
+  const a = statusColumnAliases;
+  const station = findColumn(columns, a.station);
+  const received = findColumn(columns, a.received);
+  const reported = findColumn(columns, a.reported, [received]);
+  const indices = {
+    i_station: station,
+    i_connector: findColumn(columns, a.connector),
+    i_status: findColumn(columns, a.status),
+    i_error: findColumn(columns, a.error),
+    i_info: findColumn(columns, a.info),
+    i_vendor: findColumn(columns, a.vendor),
+    i_vendor_error: findColumn(columns, a.vendorError),
+    i_reported: reported,
+    i_received: received,
+  };
+  const missing = [
+    station ? '' : 'station id (chargeBoxId, station_id)',
+    indices.i_connector ? '' : 'connectorId',
+    indices.i_status ? '' : 'status',
+    indices.i_error ? '' : 'errorCode',
+    reported || received ? '' : 'timestamp',
+  ].filter(Boolean);
+  if (missing.length) throw missingColumns(input.path, 'status-csv', missing, columns);
+  await splitCsv(db, layout);
+  await db.runNamed('ingest/parse_status_csv', { ...indices, tz: input.tz });
+  await db.runNamed('ingest/outcomes_status');
+  await db.runNamed('ingest/stage_status_from_csv', { file_id: input.fileId });
+  await insertStatus(db, input);
+  return countOutcomes(db, input, 'status_notifications');
+}
+
+async function insertStatus(db: Database, input: StageInput): Promise<void> {
+  await db.runNamed('ingest/insert_status', {
+    tz: input.tz,
+    max_behind_s: input.config.maxReplayAgeS,
+    max_ahead_s: input.config.maxClockAheadS,
+    skew_flag_s: input.config.timeSkewFlagS,
+  });
+}
+
+async function countOutcomes(db: Database, input: StageInput, storedTable: 'messages' | 'status_notifications'): Promise<FileCounts> {
+  const file = { file_id: input.fileId };
+  await db.runNamed('ingest/insert_rejects', { ...file, raw_chars: input.config.rejectRawChars });
+  const [o] = await db.allNamed<{ lines: number; accepted: number; skipped: number; rejected: number }>('ingest/outcome_counts');
+  const [stored] = await db.allNamed<{ messages: number; statuses: number }>('ingest/stored_counts', file);
+  if (!o || !stored) throw new Error('ingest counts returned no row');
+  const storedRows = storedTable === 'messages' ? stored.messages : stored.statuses;
+  return {
+    lines: o.lines,
+    messages: storedRows,
+    status_notifications: stored.statuses,
+    duplicates: o.accepted - storedRows,
+    skipped_lines: o.skipped,
+    rejected: o.rejected,
+  };
+}
+
+/** Answers stored without their CALL (it came in a later file) take its action now. */
+export async function pairStoredAnswers(db: Database): Promise<void> {
+  await db.runNamed('ingest/stored_unpaired_answers');
+  await db.runNamed('ingest/pair_results');
+  await db.runNamed('ingest/update_paired_answers');
+}
+
+const derivedTables = ['transactions', 'remote_commands', 'station_boots'] as const;
+
+/** The tables derived from all messages are rebuilt after every ingest, so a run's data joins earlier runs'. */
+export async function rebuildDerivedTables(db: Database, config: IngestConfig): Promise<void> {
+  const params: Record<string, Record<string, number>> = {
+    transactions: { max_behind_s: config.maxReplayAgeS, max_ahead_s: config.maxClockAheadS },
+    remote_commands: { answer_timeout_s: config.answerTimeoutS },
+    station_boots: {},
+  };
+  for (const table of derivedTables) {
+    await db.run(`delete from ${table}`);
+    await db.run(`insert into ${table} ${loadSql(`intermediate/${table}`)}`, params[table]);
+  }
+}
