@@ -23,3 +23,13 @@ create or replace temp macro plausible_time(reported, received, max_behind_s, ma
 
 -- Strings in a JSON payload may arrive as numbers; normalise to text for typed columns.
 create or replace temp macro json_text(doc, path) as json_extract_string(doc, path);
+
+-- A duration in seconds as short text for a person: 8 s, 95 s, 12 min, 3.5 h, 2.1 d (null stays null).
+create or replace temp macro human_duration(s) as
+    case
+        when s is null then null
+        when s < 120 then cast(round(s) as bigint) || ' s'
+        when s < 7200 then cast(round(s / 60) as bigint) || ' min'
+        when s < 172800 then regexp_replace(printf('%.1f', s / 3600), '\.0$', '') || ' h'
+        else regexp_replace(printf('%.1f', s / 86400), '\.0$', '') || ' d'
+    end;

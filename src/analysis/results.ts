@@ -1,0 +1,111 @@
+import type { Database, Row } from '../db/database.js';
+import { loadSql } from '../sql/load.js';
+import { analysisParameters, defaultAnalysisConfig, type AnalysisConfig } from './config.js';
+import { allData, type AnalysisWindow } from './window.js';
+
+/**
+ * Intermediate tables, built in this order as temp tables of the session (so read-only databases work) from
+ * queries/intermediate/<name>.sql, with the window and thresholds bound. Results read them by name.
+ */
+export const intermediates = [
+  'analysis_window',
+  'status_changes',
+  'episodes',
+  'lock_failures',
+  'recurrence',
+  'lock_connectors',
+  'data_quality',
+] as const;
+
+/** Named results: queries/<name>.sql. */
+export const resultNames = [
+  'episodes',
+  'commonality',
+  'recurrence',
+  'stations',
+  'lock_failures',
+  'lock_connectors',
+  'remediation',
+  'remediation_fleet',
+  'data_quality',
+  'data_quality_models',
+  'data_quality_findings',
+  'summary_totals',
+] as const;
+export type ResultName = (typeof resultNames)[number];
+
+/** The results `export` writes, one file each, in this order. */
+export const exportedResults = [
+  'episodes',
+  'commonality',
+  'recurrence',
+  'stations',
+  'lock_failures',
+  'lock_connectors',
+  'remediation',
+  'data_quality',
+  'remediation_fleet',
+  'data_quality_models',
+] as const satisfies readonly ResultName[];
+
+export interface AnalysisOptions {
+  window?: AnalysisWindow;
+  config?: Partial<AnalysisConfig>;
+}
+
+type ParamValue = string | number | boolean | null;
+
+/** Every value a query may use, by parameter name. */
+export function parameterValues(options: AnalysisOptions = {}): Record<string, ParamValue> {
+  const window = options.window ?? allData;
+  const config = { ...defaultAnalysisConfig, ...options.config };
+  return { from: window.from, to: window.to, ...analysisParameters(config) };
+}
+
+/** The $names a SQL text uses (comments ignored), bound from `values`; a name with no value is an error. */
+export function bindParameters(sql: string, values: Record<string, ParamValue>): Record<string, ParamValue> {
+  const code = sql.replace(/--[^\n]*/g, '');
+  const bound: Record<string, ParamValue> = {};
+  for (const match of code.matchAll(/\$([a-z_][a-z0-9_]*)/gi)) {
+    const name = match[1]!;
+    if (!(name in values)) throw new Error(`query parameter $${name} has no value`);
+    bound[name] = values[name]!;
+  }
+  return bound;
+}
+
+const prepared = new WeakMap<Database, string>();
+
+/**
+ * Builds the intermediate temp tables for a window and thresholds, once per database connection and options;
+ * a later call with other options rebuilds them.
+ */
+export async function prepareAnalysis(db: Database, options: AnalysisOptions = {}): Promise<void> {
+  const values = parameterValues(options);
+  // the data's version is part of the key, so an ingest on the same connection rebuilds the tables
+  const version = await db.one(`select count(*) as files, coalesce(max(file_id), 0) as last_file from files`);
+  const key = JSON.stringify({ values, version });
+  if (prepared.get(db) === key) return;
+  prepared.delete(db);
+  for (const name of intermediates) {
+    const sql = loadSql(`intermediate/${name}`);
+    await db.run(`create or replace temp table ${name} as\n${sql}`, bindParameters(sql, values));
+  }
+  prepared.set(db, key);
+}
+
+/** The rows of one named result for a window and thresholds. */
+export async function runResult<T extends Row = Row>(db: Database, name: ResultName, options: AnalysisOptions = {}): Promise<T[]> {
+  await prepareAnalysis(db, options);
+  const sql = loadSql(name);
+  return db.all<T>(sql, bindParameters(sql, parameterValues(options)));
+}
+
+/** Materialises a named result as the temp table `result_<name>` (for exports) and returns that table's name. */
+export async function materialiseResult(db: Database, name: ResultName, options: AnalysisOptions = {}): Promise<string> {
+  await prepareAnalysis(db, options);
+  const sql = loadSql(name);
+  const table = `result_${name}`;
+  await db.run(`create or replace temp table ${table} as\n${sql}`, bindParameters(sql, parameterValues(options)));
+  return table;
+}
