@@ -83,7 +83,11 @@ const prepared = new WeakMap<Database, string>();
 export async function prepareAnalysis(db: Database, options: AnalysisOptions = {}): Promise<void> {
   const values = parameterValues(options);
   // the data's version is part of the key, so an ingest on the same connection rebuilds the tables
-  const version = await db.one(`select count(*) as files, coalesce(max(file_id), 0) as last_file from files`);
+  const version = await db.one(
+    `select (select count(*) from files) as files, (select count(*) from messages) as messages,
+      (select count(*) from status_notifications) as statuses, (select count(*) from transactions) as transactions,
+      (select count(*) from remote_commands) as commands, (select count(*) from station_boots) as boots`,
+  );
   const key = JSON.stringify({ values, version });
   if (prepared.get(db) === key) return;
   prepared.delete(db);
