@@ -19,4 +19,4 @@ select
     example_line,
     description
 from found
-order by finding, station_id nulls last, example_file
+order by finding, station_id nulls last, vendor nulls first, model nulls first, firmware_version nulls first, example_file

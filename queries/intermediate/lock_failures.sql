@@ -8,11 +8,11 @@ with vendor_codes (vendor, code_pattern, code_alone, lock_code, signal, label) a
     -- vendor error codes that say what kind of lock failure it is (ChargeX and EVgo MREC code lists)
     values
         ('chargex', 'CX001', true, true, null, 'connector lock failure'),
-        ('chargex', 'CX020', true, true, 'user', 'partial insertion'),
-        ('chargex', 'CX025', true, true, 'hardware', 'broken latch'),
-        ('evgo', 'A001', false, true, 'user', 'partial insertion'),
-        ('evgo', 'A002', false, true, 'user', 'failed vehicle lock'),
-        ('evgo', 'F%', false, false, 'hardware', 'hardware fault')
+        ('chargex', 'CX020', true, true, 'user', 'partial insertion, a driver issue'),
+        ('chargex', 'CX025', true, true, 'hardware', 'broken latch, a hardware fault'),
+        ('evgo', 'A001', false, true, 'user', 'partial insertion, a driver issue'),
+        ('evgo', 'A002', false, true, 'user', 'failed vehicle lock, a driver issue'),
+        ('evgo', 'F%', false, false, 'hardware', 'EVgo hardware/safety fault')
 ),
 coded as (
     -- every episode with the vendor code entry it matches, if any
@@ -180,7 +180,7 @@ explained as (
             else format('raised with no plug-in or transaction context (status before: {})', coalesce(status_before, 'none'))
         end as context_text,
         case when vendor_signal is not null then
-            format('vendor code {} ({}, {})', vendor_error_code, vendor_label, case vendor_signal when 'user' then 'a driver issue' else 'a hardware fault' end)
+            format('vendor code {} ({})', vendor_error_code, vendor_label)
         end as vendor_text,
         case
             when unlock_attempts = 1 then format('remote unlock: {}', unlock_outcomes)

@@ -1,0 +1,274 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { commands, freshDb, messages, rows, statuses, t, transactions, type StatusRow } from './helpers.js';
+
+let db: Database;
+beforeEach(async () => {
+  db = await freshDb();
+});
+afterEach(() => db.close());
+
+const verdict = ['classification', 'reason'];
+
+/** One plug-in attempt on connector 1 at `day` 10:00 that fails with a lock failure lasting `seconds`. */
+function failedPlugIn(day: string, seconds: number, station = 'CP-1'): StatusRow[] {
+  const at = (s: number) => new Date(Date.parse(t(`${day} 10:00`)) + s * 1000).toISOString();
+  return [
+    { at: at(0), station, connector: 1, status: 'Available' },
+    { at: at(60), station, connector: 1, status: 'Preparing' },
+    { at: at(70), station, connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+    { at: at(70 + seconds), station, connector: 1, status: 'Available' },
+  ];
+}
+
+describe('lock failures', () => {
+  test('the conformance-test lock failure at plug-in (Preparing, then Faulted, no transaction) is driver misuse', async () => {
+    await statuses(db, [
+      { at: '10:00:00', connector: 1, status: 'Available' },
+      { at: '10:01:00', connector: 1, status: 'Preparing' },
+      { at: '10:01:08', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '10:01:43', connector: 1, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', [...verdict, 'duration_s', 'transaction_id', 'at_plug_in', 'since_plug_in_s', 'unlock_attempts', 'reset_attempts'])).toEqual([
+      {
+        classification: 'driver_misuse',
+        reason: 'raised 8 s after plug-in, no transaction running; cleared by itself after 35 s',
+        duration_s: 35, transaction_id: null, at_plug_in: true, since_plug_in_s: 8, unlock_attempts: 0, reset_attempts: 0,
+      },
+    ]);
+  });
+
+  test('a stuck lock after StopTransaction with UnlockFailed, cleared by a Reset', async () => {
+    await transactions(db, [{ connector: 1, id: 42, start: '10:01:10', stop: '11:00:00' }]);
+    await statuses(db, [
+      { at: '10:01:00', connector: 1, status: 'Preparing' },
+      { at: '10:01:12', connector: 1, status: 'Charging' },
+      { at: '11:00:02', connector: 1, status: 'Finishing' },
+      { at: '11:00:30', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '11:01:30', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '11:12:30', connector: 1, status: 'Available' },
+    ]);
+    await commands(db, [
+      { connector: 1, action: 'UnlockConnector', at: '11:05:00', outcome: 'UnlockFailed' },
+      { action: 'Reset', at: '11:10:00', outcome: 'Accepted' },
+    ]);
+    expect(
+      await rows(db, 'lock_failures', [...verdict, 'transaction_id', 'unlock_attempts', 'unlock_result', 'reset_attempts', 'after_stop', 'since_stop_s', 'transaction_state']),
+    ).toEqual([
+      {
+        classification: 'stuck_lock',
+        reason: 'raised 30 s after transaction 42 stopped, cable not yet removed; remote unlock: UnlockFailed; cleared 3 min after a Reset; lasted 12 min',
+        transaction_id: 42, unlock_attempts: 1, unlock_result: 'UnlockFailed', reset_attempts: 1, after_stop: true, since_stop_s: 30, transaction_state: 'stopped',
+      },
+    ]);
+    expect(await rows(db, 'remediation', ['resolution', 'unlock_outcomes', 'unlock_freed', 'reset_outcomes', 'reset_cleared', 'time_to_first_command_s'])).toEqual([
+      { resolution: 'reset', unlock_outcomes: 'UnlockFailed', unlock_freed: false, reset_outcomes: 'Accepted', reset_cleared: true, time_to_first_command_s: 270 },
+    ]);
+  });
+
+  test('a lock failure after a stop with no Available since is a stuck lock even when the charger skipped Finishing', async () => {
+    await transactions(db, [{ connector: 1, id: 5, start: '09:00', stop: '10:00' }]);
+    await statuses(db, [
+      { at: '08:59', connector: 1, status: 'Available' },
+      { at: '09:00', connector: 1, status: 'Charging' },
+      { at: '10:00:20', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '10:02:00', connector: 1, status: 'Available' },
+    ]);
+    await commands(db, [{ connector: 1, action: 'UnlockConnector', at: '10:01:30', outcome: 'Unlocked' }]);
+    expect(await rows(db, 'lock_failures', [...verdict, 'after_stop'])).toEqual([
+      {
+        classification: 'stuck_lock',
+        reason: 'raised 20 s after transaction 5 stopped, cable not yet removed; remote unlock: Unlocked; cleared after 100 s',
+        after_stop: true,
+      },
+    ]);
+    expect(await rows(db, 'remediation', ['resolution', 'unlock_freed'])).toEqual([{ resolution: 'remote unlock', unlock_freed: true }]);
+  });
+
+  test('a long lock failure with no plug-in or transaction context counts as a stuck lock', async () => {
+    await statuses(db, [
+      { at: '11:00', connector: 2, status: 'Available' },
+      { at: '12:00', connector: 2, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '12:42', connector: 2, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', [...verdict, 'long_lasting'])).toEqual([
+      {
+        classification: 'stuck_lock',
+        reason: 'raised with no plug-in or transaction context (status before: Available); cleared by itself after 42 min; 15 min or longer counts as a stuck lock',
+        long_lasting: true,
+      },
+    ]);
+  });
+
+  test('a long lock failure at plug-in is undetermined: the two sides conflict', async () => {
+    await statuses(db, failedPlugIn('03-02', 40 * 60));
+    expect(await rows(db, 'lock_failures', verdict)).toEqual([
+      { classification: 'undetermined', reason: 'conflicting evidence: raised 10 s after plug-in, no transaction running; cleared by itself after 40 min' },
+    ]);
+  });
+
+  test('a short lock failure with no context is undetermined for lack of evidence', async () => {
+    await statuses(db, [
+      { at: '11:00', connector: 1, status: 'Available' },
+      { at: '12:00', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '12:01', connector: 1, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', verdict)).toEqual([
+      { classification: 'undetermined', reason: 'not enough evidence: raised with no plug-in or transaction context (status before: Available); cleared by itself after 60 s' },
+    ]);
+  });
+
+  test('a short lock failure still open at the end of the data is too early to tell', async () => {
+    await statuses(db, [
+      { at: '11:00', connector: 1, status: 'Available' },
+      { at: '12:00', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+    ]);
+    await messages(db, [{ at: '12:03', action: 'Heartbeat' }]);
+    expect(await rows(db, 'lock_failures', [...verdict, 'open'])).toEqual([
+      { classification: 'undetermined', reason: 'too early to tell: raised with no plug-in or transaction context (status before: Available); still open after 3 min', open: true },
+    ]);
+  });
+
+  test('a lock failure during a transaction names it', async () => {
+    await transactions(db, [{ connector: 1, id: 77, start: '10:00' }]);
+    await statuses(db, [
+      { at: '10:00', connector: 1, status: 'Charging' },
+      { at: '10:30', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '10:31', connector: 1, status: 'Charging' },
+    ]);
+    expect(await rows(db, 'lock_failures', [...verdict, 'transaction_id', 'transaction_state'])).toEqual([
+      { classification: 'undetermined', reason: 'not enough evidence: raised during transaction 77; cleared by itself after 60 s', transaction_id: 77, transaction_state: 'running' },
+    ]);
+  });
+
+  test('an Authorize just before counts as plug-in when the charger sends no Preparing, and a following session is named', async () => {
+    await messages(db, [{ at: '10:00:00', action: 'Authorize' }]);
+    await transactions(db, [{ connector: 1, id: 3, start: '10:03:00', stop: '11:00' }]);
+    await statuses(db, [
+      { at: '09:00', connector: 1, status: 'Available' },
+      { at: '10:00:15', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '10:01:15', connector: 1, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', verdict)).toEqual([
+      {
+        classification: 'driver_misuse',
+        reason: 'raised 15 s after an Authorize, no transaction running; cleared by itself after 60 s; transaction 3 started 105 s later',
+      },
+    ]);
+  });
+
+  test('vendor codes: ChargeX CX020 and EVgo A001 are a driver issue, ChargeX CX025 and EVgo F-codes a hardware fault', async () => {
+    await statuses(db, [
+      // CX020 labels it partial insertion, even though it lasted 30 min (the charger's own diagnosis beats the duration)
+      { at: '10:00', station: 'CX-1', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure', vendorId: 'https://chargex.inl.gov', vendorErrorCode: 'CX020' },
+      { at: '10:30', station: 'CX-1', connector: 1, status: 'Available' },
+      // CX025 broken latch, raised with OtherError: still a lock failure, and stuck
+      { at: '10:00', station: 'CX-2', connector: 1, status: 'Faulted', code: 'OtherError', vendorId: 'https://chargex.inl.gov', vendorErrorCode: 'CX025' },
+      { at: '10:02', station: 'CX-2', connector: 1, status: 'Available' },
+      { at: '10:00', station: 'EV-1', connector: 1, status: 'Faulted', code: 'OtherError', vendorId: 'com.evgo.mrec', vendorErrorCode: 'A001' },
+      { at: '10:01', station: 'EV-1', connector: 1, status: 'Available' },
+      { at: '10:00', station: 'EV-2', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure', vendorId: 'com.evgo.mrec', vendorErrorCode: 'F012' },
+      { at: '10:01', station: 'EV-2', connector: 1, status: 'Available' },
+      // an EVgo F-code that is not a lock failure stays out of the lock failures
+      { at: '10:00', station: 'EV-3', connector: 1, status: 'Faulted', code: 'GroundFailure', vendorId: 'com.evgo.mrec', vendorErrorCode: 'F001' },
+      { at: '10:01', station: 'EV-3', connector: 1, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', ['station_id', 'error_code', 'classification', 'vendor_error_code', 'vendor_signal', 'reason'])).toEqual([
+      {
+        station_id: 'CX-1', error_code: 'ConnectorLockFailure', classification: 'driver_misuse', vendor_error_code: 'CX020', vendor_signal: 'user',
+        reason: 'raised with no plug-in or transaction context (status before: none); vendor code CX020 (partial insertion, a driver issue); cleared by itself after 30 min',
+      },
+      {
+        station_id: 'CX-2', error_code: 'OtherError', classification: 'stuck_lock', vendor_error_code: 'CX025', vendor_signal: 'hardware',
+        reason: 'raised with no plug-in or transaction context (status before: none); vendor code CX025 (broken latch, a hardware fault); cleared by itself after 2 min',
+      },
+      {
+        station_id: 'EV-1', error_code: 'OtherError', classification: 'driver_misuse', vendor_error_code: 'A001', vendor_signal: 'user',
+        reason: 'raised with no plug-in or transaction context (status before: none); vendor code A001 (partial insertion, a driver issue); cleared by itself after 60 s',
+      },
+      {
+        station_id: 'EV-2', error_code: 'ConnectorLockFailure', classification: 'stuck_lock', vendor_error_code: 'F012', vendor_signal: 'hardware',
+        reason: 'raised with no plug-in or transaction context (status before: none); vendor code F012 (EVgo hardware/safety fault); cleared by itself after 60 s',
+      },
+    ]);
+  });
+
+  test('a driver vendor code together with a failed remote unlock is conflicting evidence', async () => {
+    await statuses(db, [
+      { at: '10:00', connector: 1, status: 'Preparing' },
+      { at: '10:01', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure', vendorId: 'com.evgo.mrec', vendorErrorCode: 'A002' },
+      { at: '10:20', connector: 1, status: 'Available' },
+    ]);
+    await commands(db, [{ connector: 1, action: 'UnlockConnector', at: '10:05', outcome: 'UnlockFailed' }]);
+    expect(await rows(db, 'lock_failures', verdict)).toEqual([
+      {
+        classification: 'undetermined',
+        reason: 'conflicting evidence: raised 60 s after plug-in, no transaction running; vendor code A002 (failed vehicle lock, a driver issue); remote unlock: UnlockFailed; cleared after 19 min',
+      },
+    ]);
+  });
+});
+
+describe('lock connectors', () => {
+  test('a connector that fails on every plug-in attempt is mechanism_suspected, though each failure alone looks like misuse', async () => {
+    await statuses(db, [...failedPlugIn('03-02', 20), ...failedPlugIn('03-03', 25), ...failedPlugIn('03-04', 30), ...failedPlugIn('03-05', 15)]);
+    expect((await rows(db, 'lock_failures', ['classification'])).map((r) => r['classification'])).toEqual(['driver_misuse', 'driver_misuse', 'driver_misuse', 'driver_misuse']);
+    expect(
+      await rows(db, 'lock_connectors', [
+        'station_id', 'connector_id', 'lock_failures', 'stuck_lock', 'driver_misuse', 'undetermined', 'plug_in_attempts', 'successful_sessions', 'mechanism_suspected', 'verdict_reason',
+      ]),
+    ).toEqual([
+      {
+        station_id: 'CP-1', connector_id: 1, lock_failures: 4, stuck_lock: 0, driver_misuse: 4, undetermined: 0, plug_in_attempts: 4, successful_sessions: 0, mechanism_suspected: true,
+        verdict_reason: '4 of 4 plug-in attempts failed with a lock failure, 0 successful session(s); 4 lock failure(s) within 7 days at most',
+      },
+    ]);
+  });
+
+  test('lock failures among many successful sessions do not make the mechanism suspect', async () => {
+    const rowsIn: StatusRow[] = [...failedPlugIn('03-02', 20), ...failedPlugIn('03-03', 20), ...failedPlugIn('03-04', 20)];
+    const sessions = [];
+    for (let day = 2; day <= 5; day++) {
+      const d = `03-0${day}`;
+      rowsIn.push(
+        { at: `${d} 14:00`, connector: 1, status: 'Preparing' },
+        { at: `${d} 14:01`, connector: 1, status: 'Charging' },
+        { at: `${d} 15:00`, connector: 1, status: 'Finishing' },
+        { at: `${d} 15:01`, connector: 1, status: 'Available' },
+      );
+      sessions.push({ connector: 1, id: day, start: `${d} 14:01`, stop: `${d} 15:00` });
+    }
+    await statuses(db, rowsIn);
+    await transactions(db, sessions);
+    expect(await rows(db, 'lock_connectors', ['lock_failures', 'plug_in_attempts', 'successful_sessions', 'failed_attempt_share', 'mechanism_suspected'])).toEqual([
+      { lock_failures: 3, plug_in_attempts: 7, successful_sessions: 4, failed_attempt_share: 0.4286, mechanism_suspected: false },
+    ]);
+  });
+
+  test('three stuck locks within a week make the mechanism suspect even between successful sessions', async () => {
+    const rowsIn: StatusRow[] = [];
+    const sessions = [];
+    for (let day = 2; day <= 4; day++) {
+      const d = `03-0${day}`;
+      rowsIn.push(
+        { at: `${d} 14:00`, connector: 1, status: 'Preparing' },
+        { at: `${d} 14:01`, connector: 1, status: 'Charging' },
+        { at: `${d} 15:00`, connector: 1, status: 'Finishing' },
+        { at: `${d} 15:01`, connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+        { at: `${d} 15:30`, connector: 1, status: 'Available' },
+      );
+      sessions.push({ connector: 1, id: day, start: `${d} 14:01`, stop: `${d} 15:00` });
+    }
+    await statuses(db, rowsIn);
+    await transactions(db, sessions);
+    expect(await rows(db, 'lock_connectors', ['stuck_lock', 'plug_in_attempts', 'successful_sessions', 'mechanism_suspected', 'verdict_reason'])).toEqual([
+      {
+        stuck_lock: 3, plug_in_attempts: 3, successful_sessions: 3, mechanism_suspected: true,
+        verdict_reason: '0 of 3 plug-in attempts failed with a lock failure, 3 successful session(s); 3 lock failure(s) within 7 days at most; 3 stuck locks within 7 days',
+      },
+    ]);
+    expect(await rows(db, 'remediation_fleet', ['stuck_locks', 'with_unlock_attempt', 'unlock_success_rate', 'cleared_by_reset', 'reset_needed_rate', 'cleared_by_itself'])).toEqual([
+      { stuck_locks: 3, with_unlock_attempt: 0, unlock_success_rate: null, cleared_by_reset: 0, reset_needed_rate: 0, cleared_by_itself: 3 },
+    ]);
+  });
+});
