@@ -6,7 +6,7 @@ with found as (
 )
 select
     finding,
-    sum(count) as count,
+    cast(sum(count) as bigint) as count,
     count(distinct station_id) as stations,
     count(distinct example_file) filter (where station_id is null) as files,
     any_value(description) as description

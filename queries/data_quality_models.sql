@@ -8,7 +8,7 @@ with per_model as (
         model,
         firmware_version,
         count(distinct station_id) as stations,
-        sum(count) as count,
+        cast(sum(count) as bigint) as count,
         any_value(description) as description
     from data_quality
     where station_id is not null

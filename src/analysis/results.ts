@@ -91,6 +91,7 @@ export async function prepareAnalysis(db: Database, options: AnalysisOptions = {
   const key = JSON.stringify({ values, version });
   if (prepared.get(db) === key) return;
   prepared.delete(db);
+  await db.runScript(loadSql('analysis_macros'));
   for (const name of intermediates) {
     const sql = loadSql(`intermediate/${name}`);
     await db.run(`create or replace temp table ${name} as\n${sql}`, bindParameters(sql, values));

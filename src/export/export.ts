@@ -1,0 +1,62 @@
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Database } from '../db/database.js';
+import { CliError } from '../errors.js';
+import { exportedResults, materialiseResult, type AnalysisOptions, type ResultName } from '../analysis/results.js';
+import { writeArrow } from './arrow.js';
+import { quoteIdentifier, quoteLiteral } from './columns.js';
+import { writeCsv } from './csv.js';
+
+export const exportFormats = ['csv', 'parquet', 'arrow'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+const extensions: Record<ExportFormat, string> = { csv: 'csv', parquet: 'parquet', arrow: 'arrow' };
+
+export interface ExportOptions extends AnalysisOptions {
+  format: ExportFormat;
+  /** which results; default all of `exportedResults` */
+  results?: readonly ResultName[];
+}
+
+export interface ExportedFile {
+  name: ResultName;
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * Writes one file per result into `dir` (created if missing). Each file is written under a temporary name and
+ * renamed when complete, so a reader never sees half a file.
+ */
+export async function exportResults(db: Database, dir: string, options: ExportOptions): Promise<ExportedFile[]> {
+  const target = resolve(dir);
+  try {
+    await mkdir(target, { recursive: true });
+  } catch (error) {
+    throw new CliError(`cannot create the export directory ${target}: ${(error as Error).message}`, 1, { cause: error });
+  }
+  const written: ExportedFile[] = [];
+  for (const name of options.results ?? exportedResults) {
+    const table = await materialiseResult(db, name, options);
+    const path = join(target, `${name}.${extensions[options.format]}`);
+    const partial = `${path}.partial`;
+    await writeTable(db, table, partial, options.format);
+    await rename(partial, path);
+    const { n } = await db.one<{ n: number }>(`select count(*)::bigint as n from ${quoteIdentifier(table)}`);
+    written.push({ name, path, rows: n, bytes: (await stat(path)).size });
+    await db.run(`drop table if exists ${quoteIdentifier(table)}`);
+  }
+  return written;
+}
+
+async function writeTable(db: Database, table: string, path: string, format: ExportFormat): Promise<void> {
+  try {
+    if (format === 'csv') await writeCsv(db, table, path);
+    else if (format === 'parquet') await db.run(`copy ${quoteIdentifier(table)} to ${quoteLiteral(path)} (format parquet, compression zstd)`);
+    else await writeArrow(db, table, path);
+  } catch (error) {
+    await rm(path, { force: true });
+    throw error;
+  }
+}
