@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './errors.js';
 import { ingestCommand } from './commands/ingest.js';
+import { summaryCommand } from './commands/summary.js';
+import { exportCommand } from './commands/export.js';
 import { processOutput } from './tty.js';
 
 export function buildProgram(): Command {
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(ingestCommand());
+  program.addCommand(summaryCommand());
+  program.addCommand(exportCommand());
   return program;
 }
 
