@@ -1,10 +1,12 @@
 -- Session macros every connection defines on open. Pure functions of their arguments; thresholds come in as arguments.
 
--- An OCPP/ISO 8601 time text as a TIMESTAMPTZ: a time with Z or an offset is absolute; a zone-less time
--- is read in zone tz; 10-digit (s) and 13-digit (ms) epoch numbers are accepted; anything else is null.
+-- An OCPP/ISO 8601 time text as a TIMESTAMPTZ: a time with Z or an offset is absolute; a zone-less time is read
+-- in zone tz; 10-digit (s) and 13-digit (ms) epoch numbers are accepted; anything else is null.
+-- UTC, the common case, takes the cast alone (the session zone is UTC), without the slower pattern tests.
 create or replace temp macro parse_time(s, tz) as
     case
         when s is null then null
+        when tz = 'UTC' and try_cast(s as timestamptz) is not null then try_cast(s as timestamptz)
         when regexp_full_match(trim(s), '\d{10}(\.\d+)?') then to_timestamp(try_cast(trim(s) as double))
         when regexp_full_match(trim(s), '\d{13}') then epoch_ms(try_cast(trim(s) as bigint))
         when regexp_matches(trim(s), '(Z|z|[+-]\d\d(:?\d\d)?)$') then try_cast(trim(s) as timestamptz)
@@ -24,12 +26,27 @@ create or replace temp macro plausible_time(reported, received, max_behind_s, ma
 -- Strings in a JSON payload may arrive as numbers; normalise to text for typed columns.
 create or replace temp macro json_text(doc, path) as json_extract_string(doc, path);
 
--- A duration in seconds as short text for a person: 8 s, 95 s, 12 min, 3.5 h, 2.1 d (null stays null).
-create or replace temp macro human_duration(s) as
-    case
-        when s is null then null
-        when s < 120 then cast(round(s) as bigint) || ' s'
-        when s < 7200 then cast(round(s / 60) as bigint) || ' min'
-        when s < 172800 then regexp_replace(printf('%.1f', s / 3600), '\.0$', '') || ' h'
-        else regexp_replace(printf('%.1f', s / 86400), '\.0$', '') || ' d'
-    end;
+-- Every line of a file as text, in file order (k = 1, 2, ...). The file is read as one text column (a 4-byte
+-- delimiter no text line holds, no quoting), so every line arrives whole and blank lines arrive as null.
+-- Lines that are not UTF-8 or are too long land in stage_read_errors with their line numbers, never dropped silently.
+-- A byte-order mark on the first line is not content.
+create or replace temp macro ingest_lines(p_path, p_compression, p_max_line_bytes) as table
+    select
+        row_number() over () as k,
+        line
+    from read_csv(
+        p_path,
+        columns = {'line': 'VARCHAR'},
+        header = false,
+        delim = E'\x01\x02\x03\x04',
+        quote = '',
+        escape = '',
+        auto_detect = false,
+        strict_mode = false,
+        compression = p_compression,
+        max_line_size = p_max_line_bytes,
+        ignore_errors = true,
+        store_rejects = true,
+        rejects_table = 'stage_read_errors',
+        rejects_scan = 'stage_read_scans'
+    );

@@ -2,6 +2,8 @@
 -- it answers: the nearest earlier stored CALL with the same unique id on the same station, sent the other way
 -- (either way when the answer's own direction is unknown). A file's CALLs are stored before its answers are paired,
 -- so an answer finds its CALL in the same file, in an earlier file, or (through the pass after the last file) a later one.
+-- One ordered pass per (station, unique id, direction) instead of a join: chargers that reuse one id for
+-- thousands of messages would make a join explode.
 create or replace temp table stage_pairs as
 with answers as (
     -- the answers, and the direction their CALL must have had
@@ -14,31 +16,44 @@ with answers as (
         coalesce(case direction when 'in' then 'out' when 'out' then 'in' end, 'any') as call_direction
     from stage_answers
 ),
-answering_stations as (
-    -- only these stations' CALLs can match
-    select distinct station_id from answers
+answered as (
+    -- the (station, id) pairs some answer uses; only their CALLs can match
+    select distinct station_id, unique_id from answers
 ),
 calls as (
-    -- stored CALLs of those stations
+    -- stored CALLs with those ids, findable by their direction and by 'any'
     select m.station_id, m.unique_id, m.received_at, m.direction, m.action
     from messages m
-    semi join answering_stations s on s.station_id = m.station_id
+    semi join answered a on a.station_id = m.station_id and a.unique_id = m.unique_id
     where m.message_type = 2
 ),
-keyed as (
-    -- each CALL findable by its direction, and by 'any'
-    select station_id, unique_id, received_at, direction, action, direction as call_direction from calls where direction is not null
+events as (
+    -- CALLs and answers in one stream; a CALL sorts before an answer received at the same instant
+    select station_id, unique_id, direction as call_direction, received_at, 0 as is_answer, action, direction, null::integer as file_id, null::bigint as line_no
+    from calls
+    where direction is not null
     union all
-    select station_id, unique_id, received_at, direction, action, 'any' from calls
+    select station_id, unique_id, 'any', received_at, 0, action, direction, null, null
+    from calls
+    union all
+    select station_id, unique_id, call_direction, received_at, 1, null, null, file_id, line_no
+    from answers
+),
+latest as (
+    -- for each answer, the last CALL before it in its stream
+    select
+        is_answer,
+        file_id,
+        line_no,
+        last_value(action ignore nulls) over w as call_action,
+        last_value(case when is_answer = 0 then direction end ignore nulls) over w as call_direction_seen
+    from events
+    window w as (partition by station_id, unique_id, call_direction order by received_at, is_answer rows between unbounded preceding and current row)
 )
 select
-    a.file_id,
-    a.line_no,
-    k.action,
-    case k.direction when 'in' then 'out' when 'out' then 'in' end as direction
-from answers a
-asof left join keyed k
-    on k.station_id = a.station_id
-    and k.unique_id = a.unique_id
-    and k.call_direction = a.call_direction
-    and k.received_at <= a.received_at
+    file_id,
+    line_no,
+    call_action as action,
+    case call_direction_seen when 'in' then 'out' when 'out' then 'in' end as direction
+from latest
+where is_answer = 1

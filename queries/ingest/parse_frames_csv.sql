@@ -8,6 +8,7 @@ with rows as (
         line_no,
         kind,
         reason,
+        line,
         nullif(trim(fields[$i_time]), '') as time_text,
         nullif(trim(fields[$i_station]), '') as station_id,
         case when $i_direction > 0 then nullif(lower(trim(fields[$i_direction])), '') end as direction_text,
@@ -27,23 +28,27 @@ typed as (
         end as direction
     from rows
 )
+judged as (
+    -- what to do with the row, and why
+    select
+        *,
+        case
+            when kind <> 'row' then reason
+            when station_id is null then 'no station id'
+            when time_text is null then 'no timestamp'
+            when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
+            when direction = 'invalid' then 'direction is neither in nor out: ' || left(direction_text, 20)
+            when frame is null then 'no OCPP-J frame'
+        end as row_reason
+    from typed
+)
 select
     line_no,
-    case
-        when kind <> 'row' then kind
-        when station_id is null or time_text is null or received_at is null or direction = 'invalid' or frame is null then 'reject'
-        else 'frame'
-    end as kind,
-    case
-        when kind <> 'row' then reason
-        when station_id is null then 'no station id'
-        when time_text is null then 'no timestamp'
-        when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
-        when direction = 'invalid' then 'direction is neither in nor out: ' || left(direction_text, 20)
-        when frame is null then 'no OCPP-J frame'
-    end as reason,
+    case when kind = 'skip' then 'skip' when row_reason is not null then 'reject' else 'frame' end as kind,
+    row_reason as reason,
+    case when row_reason is not null then left(line, $raw_chars) end as raw,
     station_id,
     received_at,
     direction,
     frame
-from typed
+from judged

@@ -2,13 +2,14 @@
 -- (copied to stage_status_source by the caller), a line to skip, or a line to reject. Column positions come in as
 -- $i_* (1-based; 0 when the column is absent). A row needs a station and a time; a receive time, when the
 -- column exists and is filled, must be a time; a reported time that is not a time is kept and flagged.
-create or replace temp table stage_status_rows as
+create or replace temp table stage_parsed as
 with rows as (
     -- the fields this format uses
     select
         line_no,
         kind,
         reason,
+        line,
         nullif(trim(fields[$i_station]), '') as station_id,
         case when $i_connector > 0 then nullif(trim(fields[$i_connector]), '') end as connector_text,
         case when $i_status > 0 then nullif(trim(fields[$i_status]), '') end as status,
@@ -28,22 +29,24 @@ typed as (
         parse_time(reported_text, $tz) as reported_at
     from rows
 )
+judged as (
+    -- what to do with the row, and why
+    select
+        *,
+        case
+            when kind <> 'row' then reason
+            when station_id is null then 'no station id'
+            when received_text is not null and received_at is null then 'received time is not a time: ' || left(received_text, 40)
+            when received_text is null and reported_text is null then 'no timestamp'
+            when received_text is null and reported_at is null then 'timestamp is not a time: ' || left(reported_text, 40)
+        end as row_reason
+    from typed
+)
 select
     line_no,
-    case
-        when kind <> 'row' then kind
-        when station_id is null then 'reject'
-        when received_text is not null and received_at is null then 'reject'
-        when received_text is null and reported_at is null then 'reject'
-        else 'status'
-    end as kind,
-    case
-        when kind <> 'row' then reason
-        when station_id is null then 'no station id'
-        when received_text is not null and received_at is null then 'received time is not a time: ' || left(received_text, 40)
-        when received_text is null and reported_text is null then 'no timestamp'
-        when received_text is null and reported_at is null then 'timestamp is not a time: ' || left(reported_text, 40)
-    end as reason,
+    case when kind = 'skip' then 'skip' when row_reason is not null then 'reject' else 'status' end as kind,
+    row_reason as reason,
+    case when row_reason is not null then left(line, $raw_chars) end as raw,
     station_id,
     received_at,
     connector_text,
@@ -53,4 +56,4 @@ select
     vendor_id,
     vendor_error_code,
     reported_text
-from typed
+from judged

@@ -3,48 +3,54 @@
 -- "Received" is from the charger (in), "Sending" to it (out); the time is server-local, read in $tz.
 -- Every other line (startup, stack traces, other loggers) is skipped, not rejected.
 create or replace temp table stage_parsed as
-with matched as (
-    -- the parts of a WebSocketLogger line; null parts on any other line
+with lines as (
+    -- each line of the log
+    select k as line_no, line
+    from ingest_lines($path, $compression, $max_line_bytes)
+),
+matched as (
+    -- the parts of a WebSocketLogger line; empty parts on any other line
     select
         line_no,
         line,
-        read_error,
         regexp_extract(
             line,
-            '^\[\s*\w+\s*\]\s+(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?)\s.*?\[chargeBoxId=([^,\]]*)[^\]]*\]\s+(Received|Sending):\s?(.*)$',
+            '^\W*\[\s*\w+\s*\]\s+(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?)\s.*?\[chargeBoxId=([^,\]]*)[^\]]*\]\s+(Received|Sending):\s?(.*)$',
             ['time_text', 'station_id', 'verb', 'frame']
         ) as parts
-    from stage_numbered
+    from lines
 ),
 typed as (
     -- times and directions as values
     select
         line_no,
-        read_error,
+        line,
         nullif(parts.time_text, '') as time_text,
         nullif(trim(parts.station_id), '') as station_id,
         case parts.verb when 'Received' then 'in' when 'Sending' then 'out' end as direction,
         nullif(trim(parts.frame), '') as frame,
         parse_time(replace(parts.time_text, ',', '.'), $tz) as received_at
     from matched
+),
+judged as (
+    -- what to do with the line, and why
+    select
+        *,
+        case
+            when direction is null then null
+            when station_id is null then 'no station id in [chargeBoxId=...]'
+            when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
+            when frame is null then 'no OCPP-J frame after ' || case direction when 'in' then 'Received:' else 'Sending:' end
+        end as reason
+    from typed
 )
 select
     line_no,
-    case
-        when read_error is not null then 'reject'
-        when direction is null then 'skip'
-        when station_id is null or received_at is null or frame is null then 'reject'
-        else 'frame'
-    end as kind,
-    case
-        when read_error is not null then read_error
-        when direction is null then null
-        when station_id is null then 'no station id in [chargeBoxId=...]'
-        when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
-        when frame is null then 'no OCPP-J frame after ' || case direction when 'in' then 'Received:' else 'Sending:' end
-    end as reason,
+    case when direction is null then 'skip' when reason is not null then 'reject' else 'frame' end as kind,
+    reason,
+    case when reason is not null then left(line, $raw_chars) end as raw,
     station_id,
     received_at,
     direction,
     frame
-from typed
+from judged

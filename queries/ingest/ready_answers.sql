@@ -1,5 +1,5 @@
 -- Grain: one row per valid CALLRESULT or CALLERROR of the staged file, with the action and direction pairing found, ready to store.
-create or replace temp table stage_ready as
+create or replace temp view stage_ready as
 select
     f.station_id,
     f.received_at,
@@ -11,8 +11,7 @@ select
     f.error_code,
     f.error_description,
     f.frame_hash,
-    $file_id::integer as file_id,
     f.line_no
 from stage_frames f
-left join stage_pairs p on p.line_no = f.line_no and p.file_id = $file_id
+left join stage_pairs p on p.line_no = f.line_no
 where f.valid and f.message_type in (3, 4)

@@ -13,5 +13,5 @@ select
     'status-csv' as source,
     $file_id::integer as file_id,
     line_no
-from stage_status_rows
+from stage_parsed
 where kind = 'status'

@@ -56,7 +56,9 @@ export class Database {
   }
 
   async runNamed(name: string, params?: Params): Promise<void> {
+    const started = performance.now();
     await this.run(loadSql(name), params);
+    traceQuery(name, started);
   }
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
@@ -65,7 +67,10 @@ export class Database {
   }
 
   async allNamed<T extends Row = Row>(name: string, params?: Params): Promise<T[]> {
-    return this.all<T>(loadSql(name), params);
+    const started = performance.now();
+    const rows = await this.all<T>(loadSql(name), params);
+    traceQuery(name, started);
+    return rows;
   }
 
   async one<T extends Row = Row>(sql: string, params?: Params): Promise<T> {
@@ -90,6 +95,11 @@ export class Database {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** OCPP_FAULTS_TRACE=1 prints each named query's time to stderr, to find the slow step of a run. */
+function traceQuery(name: string, started: number): void {
+  if (process.env['OCPP_FAULTS_TRACE']) process.stderr.write(`[trace] ${name} ${(performance.now() - started).toFixed(0)} ms\n`);
 }
 
 /** BIGINT columns arrive as bigint; numbers within 2^53 are easier to use as numbers. */

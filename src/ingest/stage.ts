@@ -26,28 +26,46 @@ const maxLineBytes = 2 * 1024 * 1024;
 
 /** Reads one file into the staging tables and stores what it holds; returns how its lines were taken. */
 export async function stageFile(db: Database, input: StageInput): Promise<FileCounts> {
-  await readLines(db, input);
-  const { format } = input.detected;
-  if (format === 'status-csv') return stageStatusCsv(db, input);
-  if (format === 'ocpp-jsonl') await db.runNamed('ingest/parse_jsonl', { tz: input.tz });
-  else if (format === 'steve-log') await db.runNamed('ingest/parse_steve_log', { tz: input.tz });
-  else await parseFramesCsv(db, input);
-  return storeFrames(db, input);
-}
-
-async function readLines(db: Database, input: StageInput): Promise<void> {
+  const read = readParams(input);
   await db.runScript(loadSql('ingest/reset_read_errors'));
   try {
-    await db.runNamed('ingest/read_lines', {
-      path: input.path,
-      compression: input.detected.gzip ? 'gzip' : 'none',
-      max_line_bytes: maxLineBytes,
-    });
+    const { format } = input.detected;
+    if (format === 'ocpp-jsonl') await db.runNamed('ingest/parse_jsonl', { ...read, tz: input.tz });
+    else if (format === 'steve-log') await db.runNamed('ingest/parse_steve_log', { ...read, tz: input.tz });
+    else if (format === 'frames-csv') await parseFramesCsv(db, input, read);
+    else await parseStatusCsv(db, input, read);
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`cannot read ${input.path}: ${firstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
   }
+  await numberUnreadableLines(db, read);
+  return input.detected.format === 'status-csv' ? storeStatusRows(db, input) : storeFrames(db, input);
+}
+
+interface ReadParams {
+  [key: string]: string | number;
+  path: string;
+  compression: string;
+  max_line_bytes: number;
+  raw_chars: number;
+}
+
+function readParams(input: StageInput): ReadParams {
+  return {
+    path: input.path,
+    compression: input.detected.gzip ? 'gzip' : 'none',
+    max_line_bytes: maxLineBytes,
+    raw_chars: input.config.rejectRawChars,
+  };
+}
+
+/** Lines the reader could not take (rare) are put back in place, so every line keeps its number in the file. */
+async function numberUnreadableLines(db: Database, read: ReadParams): Promise<void> {
   await db.runNamed('ingest/ensure_read_errors');
-  await db.runNamed('ingest/number_lines', { max_line_bytes: maxLineBytes });
+  const [errors] = await db.allNamed<{ n: number }>('ingest/read_error_count');
+  if (!errors || errors.n === 0) return;
+  await db.runNamed('ingest/renumber_lines');
+  await db.runNamed('ingest/unreadable_lines', { max_line_bytes: read.max_line_bytes, raw_chars: read.raw_chars });
 }
 
 function firstLine(error: unknown): string {
@@ -61,9 +79,10 @@ function csvPatterns(delimiter: string): { valid: string; field: string } {
   return { valid: `${field}(?:${d}${field})*`, field: `("(?:[^"]|"")*"|[^${d}"]*)${d}` };
 }
 
-async function splitCsv(db: Database, layout: CsvLayout): Promise<void> {
+async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams): Promise<void> {
   const patterns = csvPatterns(layout.delimiter);
   await db.runNamed('ingest/split_csv', {
+    ...read,
     valid_re: patterns.valid,
     field_re: patterns.field,
     delimiter: layout.delimiter,
@@ -85,7 +104,7 @@ function missingColumns(path: string, format: string, missing: string[], columns
   );
 }
 
-async function parseFramesCsv(db: Database, input: StageInput): Promise<void> {
+async function parseFramesCsv(db: Database, input: StageInput, read: ReadParams): Promise<void> {
   const layout = requireLayout(input);
   const { columns } = layout;
   const frame = findColumn(columns, csvColumnAliases.frame);
@@ -93,8 +112,9 @@ async function parseFramesCsv(db: Database, input: StageInput): Promise<void> {
   const time = findColumn(columns, csvColumnAliases.time);
   const missing = [time ? '' : 'timestamp', station ? '' : 'station id (id, chargeBoxId, station_id)', frame ? '' : 'frame (msg, message)'].filter(Boolean);
   if (missing.length) throw missingColumns(input.path, 'frames-csv', missing, columns);
-  await splitCsv(db, layout);
+  await splitCsv(db, layout, read);
   await db.runNamed('ingest/parse_frames_csv', {
+    raw_chars: read.raw_chars,
     i_time: time,
     i_station: station,
     i_direction: findColumn(columns, csvColumnAliases.direction),
@@ -108,18 +128,18 @@ async function storeFrames(db: Database, input: StageInput): Promise<FileCounts>
   await db.runNamed('ingest/frames');
   await db.runNamed('ingest/outcomes_frames');
   // CALLs go in first, so this file's answers can pair with them
-  await db.runNamed('ingest/ready_calls', file);
-  await db.runNamed('ingest/insert_messages');
+  await db.runNamed('ingest/ready_calls');
+  await db.runNamed('ingest/insert_messages', file);
   await db.runNamed('ingest/stage_answers', file);
   await db.runNamed('ingest/pair_results');
-  await db.runNamed('ingest/ready_answers', file);
-  await db.runNamed('ingest/insert_messages');
+  await db.runNamed('ingest/ready_answers');
+  await db.runNamed('ingest/insert_messages', file);
   await db.runNamed('ingest/stage_status_from_messages', file);
   await insertStatus(db, input);
   return countOutcomes(db, input, 'messages');
 }
 
-async function stageStatusCsv(db: Database, input: StageInput): Promise<FileCounts> {
+async function parseStatusCsv(db: Database, input: StageInput, read: ReadParams): Promise<void> {
   const layout = requireLayout(input);
   const { columns } = layout;
   const a = statusColumnAliases;
@@ -145,8 +165,11 @@ async function stageStatusCsv(db: Database, input: StageInput): Promise<FileCoun
     reported || received ? '' : 'timestamp',
   ].filter(Boolean);
   if (missing.length) throw missingColumns(input.path, 'status-csv', missing, columns);
-  await splitCsv(db, layout);
-  await db.runNamed('ingest/parse_status_csv', { ...indices, tz: input.tz });
+  await splitCsv(db, layout, read);
+  await db.runNamed('ingest/parse_status_csv', { ...indices, tz: input.tz, raw_chars: read.raw_chars });
+}
+
+async function storeStatusRows(db: Database, input: StageInput): Promise<FileCounts> {
   await db.runNamed('ingest/outcomes_status');
   await db.runNamed('ingest/stage_status_from_csv', { file_id: input.fileId });
   await insertStatus(db, input);
