@@ -1,0 +1,146 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrations.js';
+import { CliError } from '../../src/errors.js';
+import { summaryCommand, formatSummary, summaryJson } from '../../src/commands/summary.js';
+import { exportCommand } from '../../src/commands/export.js';
+import { buildSummary } from '../../src/analysis/summary.js';
+import type { Output } from '../../src/tty.js';
+import { commands, statuses, transactions } from '../analysis/helpers.js';
+
+let dir: string;
+let dbPath: string;
+
+function recorder(): Output & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), interactive: false };
+}
+
+async function run(command: ReturnType<typeof summaryCommand>, args: string[]): Promise<void> {
+  await command.exitOverride().parseAsync(args, { from: 'user' });
+}
+
+async function errorOf(work: Promise<unknown>): Promise<CliError> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof CliError) return error;
+    throw error;
+  }
+  throw new Error('expected a CliError');
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-commands-'));
+  dbPath = join(dir, 'fleet.duckdb');
+  const db = await Database.open(dbPath);
+  await migrate(db);
+  await transactions(db, [{ connector: 1, id: 42, start: '09:00', stop: '10:00' }]);
+  await statuses(db, [
+    { at: '10:00:05', connector: 1, status: 'Finishing' },
+    { at: '10:00:30', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+    { at: '10:30:00', connector: 1, status: 'Available' },
+    ...[11, 13, 15].flatMap((h) => [
+      { at: `${h}:00`, connector: 2, status: 'Faulted', code: 'GroundFailure' },
+      { at: `${h}:30`, connector: 2, status: 'Available' },
+    ]),
+    { at: '16:00', connector: 1, status: 'Faulted', code: 'Error' },
+    { at: '16:01', connector: 1, status: 'Available' },
+  ]);
+  await commands(db, [{ connector: 1, action: 'UnlockConnector', at: '10:05', outcome: 'Unlocked' }]);
+  db.close();
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('summary', () => {
+  test('--json prints one JSON object with the window, top codes, chronic stations, lock failures and data quality', async () => {
+    const output = recorder();
+    await run(summaryCommand(output), ['--db', dbPath, '--json']);
+    expect(output.stdout).toHaveLength(1);
+    const json = JSON.parse(output.stdout[0]!);
+    expect(Object.keys(json)).toEqual(['window', 'totals', 'top_codes', 'chronic_stations', 'lock_failures', 'remediation', 'data_quality']);
+    expect(json.window).toMatchObject({ window_start: '2026-03-02T10:00:05.000Z', window_end: '2026-03-02T16:01:00.000Z', requested_from: null });
+    expect(json.totals).toMatchObject({ episodes: 5, stations_affected: 1, chronic_stations: 1 });
+    expect(json.top_codes.map((c: { error_code: string }) => c.error_code)).toEqual(['GroundFailure', 'ConnectorLockFailure', 'Error']);
+    expect(json.chronic_stations).toEqual([expect.objectContaining({ station_id: 'CP-1', chronic_code_list: 'GroundFailure', last_seen: '2026-03-02T16:00:00.000Z' })]);
+    expect(json.lock_failures).toEqual({ lock_failures: 1, stuck_lock: 1, driver_misuse: 0, undetermined: 0, mechanism_suspected_connectors: 0 });
+    expect(json.remediation).toMatchObject({ stuck_locks: 1, freed_by_unlock: 0, with_unlock_attempt: 1 });
+    expect(json.data_quality).toEqual([expect.objectContaining({ finding: 'unknown_error_code', count: 1, stations: 1 })]);
+  });
+
+  test('the tables show the same data as --json', async () => {
+    const db = await Database.open(dbPath, { readOnly: true });
+    const summary = await buildSummary(db, {});
+    db.close();
+    const text = formatSummary(summary);
+    expect(text).toContain('Window 2026-03-02T10:00:05.000Z to 2026-03-02T16:01:00.000Z (6.01 h): 5 error episodes (0 still open) on 1 stations, 2.01 h Faulted.');
+    expect(text).toMatch(/Top error codes\nerror code +episodes +share/);
+    expect(text).toMatch(/GroundFailure +3 +60\.0%/);
+    expect(text).toMatch(/Top chronic stations\nrank +station/);
+    expect(text).toMatch(/stuck_lock +1/);
+    expect(text).toMatch(/unknown_error_code +1 +1 +0/);
+    expect(summaryJson(summary)['top_codes']).toHaveLength(3);
+  });
+
+  test('--from/--to narrow the window', async () => {
+    const output = recorder();
+    await run(summaryCommand(output), ['--db', dbPath, '--json', '--from', '2026-03-02T12:00', '--to', '2026-03-02T14:00Z']);
+    const json = JSON.parse(output.stdout[0]!);
+    expect(json.window).toMatchObject({ requested_from: '2026-03-02T12:00:00.000Z', window_start: '2026-03-02T12:00:00.000Z', window_end: '2026-03-02T14:00:00.000Z' });
+    expect(json.totals.episodes).toBe(1);
+  });
+
+  test('a bad --from is a usage error with exit code 2 that names the format', async () => {
+    const error = await errorOf(run(summaryCommand(recorder()), ['--db', dbPath, '--from', '2026-3-1']));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe("--from: '2026-3-1' is not a date or time; use an ISO 8601 date or time in UTC, e.g. 2026-03-01 or 2026-03-01T08:00:00Z");
+  });
+
+  test('a missing database is a clear error, not a new empty file', async () => {
+    const error = await errorOf(run(summaryCommand(recorder()), ['--db', join(dir, 'nope.duckdb')]));
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(/^no database at .*nope\.duckdb: run 'ocpp-faults ingest/);
+    expect(await readdir(dir)).toEqual(['fleet.duckdb']);
+  });
+
+  test('read-only: two summaries can hold the database at once', async () => {
+    const first = await Database.open(dbPath, { readOnly: true });
+    try {
+      const output = recorder();
+      await run(summaryCommand(output), ['--db', dbPath, '--json']);
+      expect(JSON.parse(output.stdout[0]!).totals.episodes).toBe(5);
+    } finally {
+      first.close();
+    }
+  });
+});
+
+describe('export', () => {
+  test('writes one file per table in the chosen format and lists them', async () => {
+    const out = join(dir, 'out');
+    const output = recorder();
+    await run(exportCommand(output), [out, '--db', dbPath, '--format', 'parquet', '--from', '2026-03-02']);
+    expect((await readdir(out)).sort()).toEqual(
+      ['commonality', 'data_quality', 'data_quality_models', 'episodes', 'lock_connectors', 'lock_failures', 'recurrence', 'remediation', 'remediation_fleet', 'stations'].map((n) => `${n}.parquet`),
+    );
+    expect(output.stdout.join('\n')).toMatch(/episodes +5 /);
+  });
+
+  test('csv is the default format', async () => {
+    const out = join(dir, 'csv');
+    await run(exportCommand(recorder()), [out, '--db', dbPath]);
+    expect(await readdir(out)).toContain('lock_failures.csv');
+  });
+
+  test('a bad --to is a usage error with exit code 2', async () => {
+    const error = await errorOf(run(exportCommand(recorder()), [join(dir, 'x'), '--db', dbPath, '--to', 'tomorrow']));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain('--to');
+  });
+});
