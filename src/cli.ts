@@ -14,9 +14,10 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  program.addCommand(ingestCommand());
-  program.addCommand(summaryCommand());
-  program.addCommand(exportCommand());
+  for (const command of [ingestCommand(), summaryCommand(), exportCommand()]) {
+    // addCommand does not pass these settings down, and usage errors must reach main() to exit with 2
+    program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  }
   return program;
 }
 

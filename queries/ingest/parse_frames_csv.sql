@@ -27,7 +27,7 @@ typed as (
             else 'invalid'
         end as direction
     from rows
-)
+),
 judged as (
     -- what to do with the row, and why
     select

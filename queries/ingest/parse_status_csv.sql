@@ -28,7 +28,7 @@ typed as (
         parse_time(received_text, $tz) as received_at,
         parse_time(reported_text, $tz) as reported_at
     from rows
-)
+),
 judged as (
     -- what to do with the row, and why
     select

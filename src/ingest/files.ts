@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors.js';
@@ -46,12 +47,36 @@ async function walk(dir: string): Promise<InputFile[]> {
   return files;
 }
 
-export async function sha256(path: string): Promise<string> {
+export interface FileFacts {
+  sha256: string;
+  /** false when a gzip file ends before its compressed stream does (an export cut short) */
+  gzipComplete: boolean;
+}
+
+/** The file's content hash, and for gzip whether its stream is whole, from one read of its bytes. */
+export async function inspectFile(path: string, gzip: boolean): Promise<FileFacts> {
   const hash = createHash('sha256');
+  const gunzip = gzip ? createGunzip() : undefined;
+  let gzipComplete = true;
+  const drained = gunzip
+    ? new Promise<void>((resolve) => {
+        gunzip.on('data', () => undefined);
+        gunzip.on('end', () => resolve());
+        gunzip.on('error', () => {
+          gzipComplete = false;
+          resolve();
+        });
+      })
+    : Promise.resolve();
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      if (gunzip && gzipComplete && !gunzip.write(chunk as Buffer)) await new Promise((r) => gunzip.once('drain', r));
+    }
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
   }
-  return hash.digest('hex');
+  gunzip?.end();
+  await drained;
+  return { sha256: hash.digest('hex'), gzipComplete };
 }

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, sha256, type InputFile } from './files.js';
+import { expandInputs, inspectFile, type FileFacts, type InputFile } from './files.js';
 import { stageFile, rebuildDerivedTables, pairStoredAnswers, type FileCounts } from './stage.js';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -53,9 +53,9 @@ class StrictRejection extends Error {
   }
 }
 
-interface PlannedFile extends InputFile {
+interface PlannedFile extends InputFile, FileFacts {
   detected: Detected;
-  sha256: string;
+  note?: string;
 }
 
 /**
@@ -94,6 +94,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
           known.add(file.sha256);
           const fileId = nextFileId++;
           const counts = await stageFile(db, { ...file, fileId, tz: options.tz, config });
+          if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
           await db.runNamed('ingest/insert_file', {
             file_id: fileId,
             path: file.path,
@@ -104,7 +105,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
           });
           addCounts(result, counts);
           result.files_ingested++;
-          result.files.push({ ...counts, path: file.path, format: file.detected.format, status: 'ingested' });
+          result.files.push({ ...counts, path: file.path, format: file.detected.format, status: 'ingested', note: file.note });
           if (result.rejects.length < maxRejectsListed && counts.rejected > 0) {
             const rows = await db.allNamed<{ line_no: number; reason: string }>('ingest/first_rejects', {
               file_id: fileId,
@@ -141,7 +142,7 @@ async function planFiles(inputs: readonly string[], format: Format | 'auto'): Pr
       if (error instanceof CliError) throw error;
       throw new CliError(`cannot read ${file.path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
     }
-    planned.push({ ...file, detected, sha256: await sha256(file.path) });
+    planned.push({ ...file, detected, ...(await inspectFile(file.path, detected.gzip)) });
   }
   return planned;
 }

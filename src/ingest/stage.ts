@@ -16,6 +16,8 @@ export interface FileCounts {
 
 export interface StageInput {
   path: string;
+  /** false for a gzip file cut short: its last line is incomplete */
+  gzipComplete: boolean;
   fileId: number;
   detected: Detected;
   tz: string;
@@ -39,6 +41,7 @@ export async function stageFile(db: Database, input: StageInput): Promise<FileCo
     throw new CliError(`cannot read ${input.path}: ${firstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
   }
   await numberUnreadableLines(db, read);
+  if (!input.gzipComplete) await db.runNamed('ingest/reject_cut_line');
   return input.detected.format === 'status-csv' ? storeStatusRows(db, input) : storeFrames(db, input);
 }
 

@@ -1,0 +1,5 @@
+-- Grain: the last line of a gzip file whose stream is cut short: whatever it holds is incomplete, so it is rejected
+-- (a cut CSV row or log line can still look well-formed).
+update stage_parsed
+set kind = 'reject', reason = 'gzip stream cut short: the last line is incomplete'
+where line_no = (select max(line_no) from stage_parsed where kind <> 'skip')

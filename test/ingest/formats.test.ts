@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { countLines, fixture, query, runCli, tempDir } from './helpers.js';
+
+interface IngestJson {
+  files_ingested: number;
+  files_skipped: number;
+  messages: number;
+  status_notifications: number;
+  duplicates: number;
+  rejected: number;
+  skipped_lines: number;
+  rejects: { file: string; line: number; reason: string }[];
+}
+
+function ingest(file: string, extra: string[] = []): { db: string; json: IngestJson } {
+  const db = join(tempDir(), 'test.duckdb');
+  const run = runCli(['ingest', file, '--db', db, '--json', ...extra]);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return { db, json: JSON.parse(run.stdout) as IngestJson };
+}
+
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
+describe('ocpp-jsonl', () => {
+  const file = fixture('jsonl-mixed.jsonl');
+  const { db, json } = ingest(file, ['--tz', 'Europe/Berlin']);
+
+  it('accounts for every line: stored, duplicate, skipped or rejected', () => {
+    expect(json).toMatchObject({ files_ingested: 1, files_skipped: 0, messages: 10, status_notifications: 3, duplicates: 1, skipped_lines: 1, rejected: 6 });
+    expect(json.messages + json.duplicates + json.skipped_lines + json.rejected).toBe(countLines(file));
+  });
+
+  it('rejects each broken line with its line number and reason, and keeps the good lines after them', () => {
+    expect(json.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [11, 'invalid JSON'],
+      [12, 'timestamp is not a time: yesterday'],
+      [13, 'frame is not an OCPP-J array'],
+      [14, 'invalid UTF-8'],
+      [15, 'frame is not an OCPP-J array: message type id must be 2, 3 or 4'],
+      [16, 'not a JSON object'],
+    ]);
+    expect(json.rejects.every((r) => r.file === file)).toBe(true);
+  });
+
+  it('stores messages with aliases resolved, zone-less times read in --tz, and answers paired with their CALL', async () => {
+    const rows = await query(db, `select line_no, station_id, received_at, direction, message_type, unique_id, action, error_code from messages order by line_no`);
+    expect(rows.map((r) => ({ ...r, received_at: iso(r['received_at']) }))).toEqual([
+      { line_no: 1, station_id: 'CP-1', received_at: '2026-03-02T10:00:00.000Z', direction: 'in', message_type: 2, unique_id: 'b1', action: 'BootNotification', error_code: null },
+      { line_no: 2, station_id: 'CP-1', received_at: '2026-03-02T10:00:00.200Z', direction: 'out', message_type: 3, unique_id: 'b1', action: 'BootNotification', error_code: null },
+      { line_no: 3, station_id: 'CP-1', received_at: '2026-03-02T10:00:05.000Z', direction: 'in', message_type: 2, unique_id: 's1', action: 'StatusNotification', error_code: null },
+      { line_no: 6, station_id: 'CP-1', received_at: '2026-03-02T10:00:05.300Z', direction: 'out', message_type: 3, unique_id: 's1', action: 'StatusNotification', error_code: null },
+      { line_no: 7, station_id: 'CP-1', received_at: '2026-03-02T10:05:00.000Z', direction: 'in', message_type: 2, unique_id: 's2', action: 'StatusNotification', error_code: null },
+      { line_no: 8, station_id: 'CP-1', received_at: '2026-03-02T10:06:00.000Z', direction: 'in', message_type: 2, unique_id: 's3', action: 'StatusNotification', error_code: null },
+      { line_no: 9, station_id: 'CP-1', received_at: '2026-03-02T10:07:00.000Z', direction: 'out', message_type: 2, unique_id: 'u1', action: 'UnlockConnector', error_code: null },
+      { line_no: 10, station_id: 'CP-1', received_at: '2026-03-02T10:07:01.000Z', direction: 'in', message_type: 4, unique_id: 'u1', action: 'UnlockConnector', error_code: 'InternalError' },
+      { line_no: 17, station_id: 'CP-1', received_at: '2026-03-02T10:11:00.000Z', direction: 'in', message_type: 2, unique_id: 'h5', action: 'Heartbeat', error_code: null },
+      { line_no: 18, station_id: 'CP-1', received_at: '2026-03-02T10:11:00.100Z', direction: 'out', message_type: 3, unique_id: 'h5', action: 'Heartbeat', error_code: null },
+    ]);
+  });
+
+  it('keeps off-spec StatusNotifications and flags them', async () => {
+    const rows = await query(
+      db,
+      `select line_no, connector_id, status, error_code, reported_at_text, effective_at, effective_source, known_status, known_error_code,
+              info_too_long, reported_time_implausible from status_notifications order by line_no`,
+    );
+    expect(rows.map((r) => ({ ...r, effective_at: iso(r['effective_at']) }))).toEqual([
+      { line_no: 3, connector_id: 1, status: 'Faulted', error_code: 'ConnectorLockFailure', reported_at_text: '2026-03-02T10:00:04Z', effective_at: '2026-03-02T10:00:04.000Z', effective_source: 'reported', known_status: true, known_error_code: true, info_too_long: false, reported_time_implausible: false },
+      { line_no: 7, connector_id: 1, status: 'Broken', error_code: 'Error', reported_at_text: '0000-00-00T00:00:00.000Z', effective_at: '2026-03-02T10:05:00.000Z', effective_source: 'received', known_status: false, known_error_code: false, info_too_long: true, reported_time_implausible: true },
+      { line_no: 8, connector_id: 2, status: 'Available', error_code: 'NoError', reported_at_text: '2026-02-20T08:00:00Z', effective_at: '2026-03-02T10:06:00.000Z', effective_source: 'received', known_status: true, known_error_code: true, info_too_long: false, reported_time_implausible: true },
+    ]);
+  });
+
+  it('derives the remote command outcome and the boot information', async () => {
+    const commands = await query(db, `select action, connector_id, outcome, answered_at from remote_commands`);
+    expect(commands.map((r) => ({ ...r, answered_at: iso(r['answered_at']) }))).toEqual([
+      { action: 'UnlockConnector', connector_id: 1, outcome: 'CALLERROR', answered_at: '2026-03-02T10:07:01.000Z' },
+    ]);
+    expect(await query(db, `select station_id, vendor, model, firmware_version, registration_status, heartbeat_interval_s from station_boots`)).toEqual([
+      { station_id: 'CP-1', vendor: 'ACME', model: 'X1', firmware_version: '1.0.3', registration_status: 'Accepted', heartbeat_interval_s: 300 },
+    ]);
+  });
+
+  it('records the file and its rejected lines with their raw text', async () => {
+    const files = await query(db, `select format, lines, messages, status_notifications, duplicates, skipped_lines, rejected from files`);
+    expect(files).toEqual([{ format: 'ocpp-jsonl', lines: 18, messages: 10, status_notifications: 3, duplicates: 1, skipped_lines: 1, rejected: 6 }]);
+    const rejects = await query<{ line_no: number; raw: string }>(db, `select line_no, raw from rejects order by line_no`);
+    expect(rejects.map((r) => r.line_no)).toEqual([11, 12, 13, 14, 15, 16]);
+    expect(rejects[0]!.raw).toBe('{"timestamp":"2026-03-02T10:08:00Z","chargeBoxId":"CP-1","direction":"in","message":[2,"h1","Heartb');
+  });
+});
+
+describe('frames-csv', () => {
+  const file = fixture('frames.csv');
+  const { db, json } = ingest(file);
+
+  it('accounts for every line and names the CSV faults', () => {
+    expect(json).toMatchObject({ messages: 11, status_notifications: 2, duplicates: 0, skipped_lines: 1, rejected: 3 });
+    expect(json.messages + json.duplicates + json.skipped_lines + json.rejected).toBe(countLines(file));
+    expect(json.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [11, 'bad quoting'],
+      [12, 'wrong column count: 5 fields, the header has 4'],
+      [13, 'frame is not valid JSON'],
+    ]);
+  });
+
+  it('infers directions from the action and pairs CALLRESULTs with their CALL', async () => {
+    const rows = await query(db, `select line_no, direction, message_type, action from messages order by line_no`);
+    expect(rows).toEqual([
+      { line_no: 2, direction: 'in', message_type: 2, action: 'StatusNotification' },
+      { line_no: 3, direction: 'out', message_type: 3, action: 'StatusNotification' },
+      { line_no: 4, direction: 'in', message_type: 2, action: 'StartTransaction' },
+      { line_no: 5, direction: 'out', message_type: 3, action: 'StartTransaction' },
+      { line_no: 6, direction: 'in', message_type: 2, action: 'StopTransaction' },
+      { line_no: 7, direction: 'out', message_type: 3, action: 'StopTransaction' },
+      { line_no: 8, direction: 'out', message_type: 2, action: 'UnlockConnector' },
+      { line_no: 9, direction: 'in', message_type: 3, action: 'UnlockConnector' },
+      { line_no: 10, direction: 'in', message_type: 2, action: 'StatusNotification' },
+      { line_no: 14, direction: 'in', message_type: 2, action: 'Heartbeat' },
+      { line_no: 15, direction: 'out', message_type: 3, action: 'Heartbeat' },
+    ]);
+  });
+
+  it('builds the transaction and the unlock outcome, and keeps a formula-like info as text', async () => {
+    const tx = await query(db, `select connector_id, transaction_id, id_tag, started_at, stopped_at, stop_reason, meter_start, meter_stop from transactions`);
+    expect(tx.map((r) => ({ ...r, started_at: iso(r['started_at']), stopped_at: iso(r['stopped_at']) }))).toEqual([
+      { connector_id: 1, transaction_id: 42, id_tag: 'TAG1', started_at: '2026-03-03T09:00:10.000Z', stopped_at: '2026-03-03T09:30:00.000Z', stop_reason: 'EVDisconnected', meter_start: 100, meter_stop: 5100 },
+    ]);
+    expect(await query(db, `select action, outcome from remote_commands`)).toEqual([{ action: 'UnlockConnector', outcome: 'UnlockFailed' }]);
+    expect(await query(db, `select info from status_notifications where error_code = 'ConnectorLockFailure'`)).toEqual([{ info: "=cmd|' /C calc'!A0" }]);
+  });
+});
+
+describe('status-csv (semicolons, CRLF line ends, snake_case header)', () => {
+  const file = fixture('status.csv');
+  const { db, json } = ingest(file);
+
+  it('accounts for every line, drops the exact repeat, and names the faults', () => {
+    expect(json).toMatchObject({ messages: 5, status_notifications: 5, duplicates: 1, skipped_lines: 2, rejected: 3 });
+    expect(json.messages + json.duplicates + json.skipped_lines + json.rejected).toBe(countLines(file));
+    expect(json.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [7, 'received time is not a time: soon'],
+      [8, 'no station id'],
+      [9, 'wrong column count: 8 fields, the header has 9'],
+    ]);
+  });
+
+  it('stores typed status rows with quoted fields unquoted and an unusable reported time flagged', async () => {
+    const rows = await query(
+      db,
+      `select line_no, station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, effective_at, effective_source, reported_time_implausible, source
+       from status_notifications order by line_no`,
+    );
+    expect(rows.map((r) => ({ ...r, effective_at: iso(r['effective_at']) }))).toEqual([
+      { line_no: 2, station_id: 'CP-3', connector_id: 1, status: 'Faulted', error_code: 'GroundFailure', info: null, vendor_id: null, vendor_error_code: null, effective_at: '2026-03-04T08:00:00.000Z', effective_source: 'reported', reported_time_implausible: false, source: 'status-csv' },
+      { line_no: 4, station_id: 'CP-3', connector_id: 1, status: 'Available', error_code: 'NoError', info: null, vendor_id: null, vendor_error_code: null, effective_at: '2026-03-04T08:10:00.000Z', effective_source: 'reported', reported_time_implausible: false, source: 'status-csv' },
+      { line_no: 5, station_id: 'CP-3', connector_id: 2, status: 'Faulted', error_code: 'ConnectorLockFailure', info: '<script>alert(1)</script>', vendor_id: 'https://chargex.inl.gov', vendor_error_code: 'CX025', effective_at: '2026-03-04T09:00:00.000Z', effective_source: 'reported', reported_time_implausible: false, source: 'status-csv' },
+      { line_no: 6, station_id: 'CP-3', connector_id: 2, status: 'Faulted', error_code: 'OtherError', info: null, vendor_id: null, vendor_error_code: null, effective_at: '2026-03-04T09:30:00.000Z', effective_source: 'received', reported_time_implausible: true, source: 'status-csv' },
+      { line_no: 11, station_id: 'CP-3', connector_id: 0, status: 'Unavailable', error_code: 'NoError', info: 'info; with "quotes"', vendor_id: null, vendor_error_code: null, effective_at: '2026-03-04T10:05:00.000Z', effective_source: 'reported', reported_time_implausible: false, source: 'status-csv' },
+    ]);
+  });
+});
+
+describe('steve-log', () => {
+  const file = fixture('steve.log');
+  const { db, json } = ingest(file, ['--tz', 'Europe/Berlin']);
+
+  it('takes WebSocketLogger lines, skips the rest, and rejects a truncated frame', () => {
+    expect(json).toMatchObject({ messages: 5, status_notifications: 1, duplicates: 0, skipped_lines: 4, rejected: 1 });
+    expect(json.messages + json.duplicates + json.skipped_lines + json.rejected).toBe(countLines(file));
+    expect(json.rejects.map((r) => [r.line, r.reason])).toEqual([[8, 'frame is not valid JSON']]);
+  });
+
+  it('reads server-local times in --tz and maps Received/Sending to in/out', async () => {
+    const rows = await query(db, `select line_no, station_id, received_at, direction, action from messages order by line_no`);
+    expect(rows.map((r) => ({ ...r, received_at: iso(r['received_at']) }))).toEqual([
+      { line_no: 2, station_id: 'cp001', received_at: '2026-03-05T09:00:00.123Z', direction: 'in', action: 'BootNotification' },
+      { line_no: 3, station_id: 'cp001', received_at: '2026-03-05T09:00:00.150Z', direction: 'out', action: 'BootNotification' },
+      { line_no: 4, station_id: 'cp001', received_at: '2026-03-05T09:01:00.000Z', direction: 'in', action: 'StatusNotification' },
+      { line_no: 7, station_id: 'cp001', received_at: '2026-03-05T09:01:00.020Z', direction: 'out', action: 'StatusNotification' },
+      { line_no: 10, station_id: 'cp001', received_at: '2026-03-05T09:03:00.000Z', direction: 'in', action: 'Heartbeat' },
+    ]);
+    expect(await query(db, `select vendor, model, firmware_version, heartbeat_interval_s from station_boots`)).toEqual([
+      { vendor: 'Alfen', model: 'NG9', firmware_version: '5.8.1', heartbeat_interval_s: 60 },
+    ]);
+  });
+});
