@@ -31,7 +31,10 @@ export function terminalSafe(text: string): string {
 
 function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
+  if (typeof value === 'number') {
+    const digits = Number.isInteger(value) ? 0 : 2;
+    return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
   return terminalSafe(String(value));
 }
 
