@@ -1,0 +1,491 @@
+/**
+ * npm run bench [-- --messages 1000000] [--also 10000000] [--seed 1] [--keep]
+ *
+ * For each size: generate (or reuse) a synthetic fleet log, time the DuckDB anchor (read_json into
+ * a table), time `ocpp-faults ingest` and any later commands that exist, then print the table and
+ * the targets, and write bench/results.json. Exit code 1 when a target fails or a step errors.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = findProjectRoot(HERE);
+const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const DATA_DIR = join(ROOT, 'bench', 'data');
+const WORK_DIR = join(ROOT, 'bench', 'work');
+const RESULTS_FILE = join(ROOT, 'bench', 'results.json');
+const GNU_TIME = '/usr/bin/time';
+const RSS_POLL_MS = 20;
+/** the generator keeps one pending exchange per actor of thousands of stations alive: a larger young generation keeps them out of the old one */
+const GENERATOR_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+const TARGETS = {
+  maxRatioToAnchor: 2,
+  minMessagesPerS: 250_000,
+  maxPeakRssMb: 1024,
+  peakRssAtMessages: 10_000_000,
+  /** the larger run may take at most this much more than linear time */
+  scalingSlack: 1.1,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Timing a child process
+
+export interface Timed {
+  wallS: number;
+  /** peak resident set of the process and its children, MB; null when it could not be measured */
+  peakRssMb: number | null;
+  exitCode: number;
+  /** the signal that ended the process, if one did */
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `command` to completion, measuring wall time and peak RSS (GNU time when present, else /proc polling). */
+export async function timeCommand(command: readonly string[]): Promise<Timed> {
+  if (existsSync(GNU_TIME)) return timeWithGnuTime(command);
+  return timeWithProcPolling(command);
+}
+
+async function timeWithGnuTime(command: readonly string[]): Promise<Timed> {
+  const rssFile = join(tmpdir(), `bench-rss-${process.pid}-${Date.now()}.txt`);
+  const run = await runProcess([GNU_TIME, '-f', '%M', '-o', rssFile, ...command]);
+  // the last line holds %M (KB); a line before it may say the command failed
+  const lastLine = (await readFile(rssFile, 'utf8').catch(() => '')).trim().split('\n').pop() ?? '';
+  await rm(rssFile, { force: true });
+  const kb = Number(lastLine);
+  return { ...run, peakRssMb: lastLine !== '' && Number.isFinite(kb) ? kb / 1024 : null };
+}
+
+async function timeWithProcPolling(command: readonly string[]): Promise<Timed> {
+  const peaks = new Map<number, number>();
+  const run = await runProcess(command, (pid) =>
+    setInterval(() => {
+      for (const id of [pid, ...childPids(pid)]) peaks.set(id, Math.max(peaks.get(id) ?? 0, vmHwmKb(id)));
+    }, RSS_POLL_MS),
+  );
+  const totalKb = [...peaks.values()].reduce((sum, kb) => sum + kb, 0);
+  return { ...run, peakRssMb: totalKb > 0 ? totalKb / 1024 : null };
+}
+
+function vmHwmKb(pid: number): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0; // the process has exited between polls
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function runProcess(command: readonly string[], watch?: (pid: number) => NodeJS.Timeout): Promise<Omit<Timed, 'peakRssMb'>> {
+  const [file, ...args] = command as [string, ...string[]];
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(file, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = child.pid === undefined ? undefined : watch?.(child.pid);
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error) => {
+      clearInterval(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearInterval(timer);
+      resolvePromise({
+        wallS: (performance.now() - started) / 1000,
+        exitCode: code ?? 1,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
+    });
+  });
+}
+
+function node(script: string, args: readonly string[], flags: readonly string[] = []): string[] {
+  return [process.execPath, ...flags, script, ...args];
+}
+
+function isUnknownCommand(run: Timed): boolean {
+  return run.exitCode === 2 && /unknown command/i.test(run.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+interface FleetFile {
+  path: string;
+  messages: number;
+  bytes: number;
+  stations: number;
+  /** null when an earlier generated file was reused */
+  generateS: number | null;
+}
+
+interface Sidecar {
+  messages: number;
+  seed: number;
+  bytes: number;
+  stations: number;
+  generateS: number;
+}
+
+async function ensureFleet(messages: number, seed: number): Promise<FleetFile> {
+  const path = join(DATA_DIR, `fleet-${messages}-${seed}.jsonl`);
+  const sidecarPath = path.replace(/\.jsonl$/, '.json');
+  const reused = await reusableFleet(path, sidecarPath);
+  if (reused) return { path, messages, bytes: reused.bytes, stations: reused.stations, generateS: null };
+
+  progress(`generating ${formatCount(messages)} messages (seed ${seed}) into ${relative(ROOT, path)}`);
+  await mkdir(DATA_DIR, { recursive: true });
+  const run = await timeCommand(node(join(HERE, 'generate.js'), ['--messages', String(messages), '--seed', String(seed), '--out', path], GENERATOR_NODE_FLAGS));
+  if (run.exitCode !== 0) throw new Error(`generator failed (exit ${run.exitCode}): ${run.stderr.trim()}`);
+  const generated = JSON.parse(run.stdout) as { bytes: number; stations: number };
+  const sidecar: Sidecar = { messages, seed, bytes: generated.bytes, stations: generated.stations, generateS: round(run.wallS) };
+  await writeFile(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
+  return { path, messages, bytes: generated.bytes, stations: generated.stations, generateS: run.wallS };
+}
+
+async function reusableFleet(path: string, sidecarPath: string): Promise<Sidecar | null> {
+  try {
+    const sidecar = JSON.parse(await readFile(sidecarPath, 'utf8')) as Sidecar;
+    return (await stat(path)).size === sidecar.bytes ? sidecar : null;
+  } catch {
+    return null;
+  }
+}
+
+async function freshDbPath(name: string): Promise<string> {
+  await mkdir(WORK_DIR, { recursive: true });
+  const path = join(WORK_DIR, `${name}.duckdb`);
+  await removeDb(path);
+  return path;
+}
+
+async function removeDb(path: string): Promise<void> {
+  await Promise.all([rm(path, { force: true }), rm(`${path}.wal`, { force: true })]);
+}
+
+interface AnchorResult {
+  statementS: number;
+  wallS: number;
+  peakRssMb: number | null;
+}
+
+async function runAnchor(fleet: FleetFile): Promise<AnchorResult> {
+  const db = await freshDbPath(`anchor-${fleet.messages}`);
+  progress(`anchor: read_json into a table (${formatCount(fleet.messages)})`);
+  const run = await timeCommand(node(join(HERE, 'anchor.js'), [fleet.path, db]));
+  await removeDb(db);
+  if (run.exitCode !== 0) throw new Error(`anchor failed (exit ${run.exitCode}): ${run.stderr.trim()}`);
+  const { statementS } = JSON.parse(run.stdout) as { statementS: number };
+  return { statementS, wallS: run.wallS, peakRssMb: run.peakRssMb };
+}
+
+interface StepResult {
+  step: string;
+  status: 'ok' | 'skipped' | 'failed';
+  wallS: number | null;
+  peakRssMb: number | null;
+  note: string;
+  /** the command's --json output, when it printed some */
+  output?: unknown;
+}
+
+/** A timed CLI step; adding a later stage is one entry in LATER_STEPS. */
+interface CliStep {
+  name: string;
+  args: (run: { db: string; workDir: string }) => string[];
+  /** keep the command's --json output in results.json */
+  recordOutput?: boolean;
+}
+
+const INGEST_STEP: CliStep = { name: 'ingest', args: ({ db }) => ['--db', db, '--json'], recordOutput: true };
+
+const LATER_STEPS: readonly CliStep[] = [
+  { name: 'summary', args: ({ db }) => ['--db', db, '--json'] },
+  { name: 'export', args: ({ db, workDir }) => [join(workDir, 'export'), '--db', db] },
+  { name: 'report', args: ({ db, workDir }) => ['--db', db, '--out', join(workDir, 'report.html')] },
+];
+
+async function runCliStep(step: CliStep, leadingArgs: readonly string[], context: { db: string; workDir: string }): Promise<StepResult> {
+  progress(`${step.name}`);
+  const run = await timeCommand(node(CLI, [step.name, ...leadingArgs, ...step.args(context)]));
+  if (isUnknownCommand(run)) return { step: step.name, status: 'skipped', wallS: null, peakRssMb: null, note: `no '${step.name}' command yet` };
+  if (run.exitCode !== 0) {
+    const ending = run.signal ? `killed by ${run.signal}` : run.exitCode > 128 ? `exit ${run.exitCode} (signal ${run.exitCode - 128})` : `exit ${run.exitCode}`;
+    return { step: step.name, status: 'failed', wallS: run.wallS, peakRssMb: run.peakRssMb, note: `${ending}: ${lastLines(run.stderr, 3)}` };
+  }
+  const output = parseJsonOrUndefined(run.stdout);
+  const result: StepResult = { step: step.name, status: 'ok', wallS: run.wallS, peakRssMb: run.peakRssMb, note: describeCounts(output) };
+  return step.recordOutput ? { ...result, output } : result;
+}
+
+const COUNT_FIELDS = ['files_ingested', 'messages', 'duplicates', 'rejected'];
+
+/** the headline counts of a command's JSON output, e.g. "messages 1000000, duplicates 0" */
+function describeCounts(output: unknown): string {
+  if (typeof output !== 'object' || output === null) return '';
+  const record = output as Record<string, unknown>;
+  return COUNT_FIELDS.filter((field) => typeof record[field] === 'number')
+    .map((field) => `${field} ${formatCount(record[field] as number)}`)
+    .join(', ');
+}
+
+interface SizeResult {
+  messages: number;
+  bytes: number;
+  stations: number;
+  file: string;
+  generateS: number | null;
+  anchor: AnchorResult;
+  ingest: StepResult & { messagesPerS: number | null; ratioToAnchor: number | null };
+  later: StepResult[];
+}
+
+async function benchSize(messages: number, seed: number, keep: boolean): Promise<SizeResult> {
+  const fleet = await ensureFleet(messages, seed);
+  const anchor = await runAnchor(fleet);
+  const workDir = join(WORK_DIR, `fleet-${messages}-${seed}`);
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
+  const context = { db: await freshDbPath(`fleet-${messages}-${seed}`), workDir };
+
+  const ingest = await runCliStep(INGEST_STEP, [fleet.path], context);
+  const later = ingest.status === 'ok' ? await runSequentially(LATER_STEPS, (step) => runCliStep(step, [], context)) : [];
+  if (!keep) {
+    await removeDb(context.db);
+    await rm(workDir, { recursive: true, force: true });
+  }
+  const ok = ingest.status === 'ok' && ingest.wallS !== null;
+  return {
+    messages,
+    bytes: fleet.bytes,
+    stations: fleet.stations,
+    file: relative(ROOT, fleet.path),
+    generateS: fleet.generateS,
+    anchor,
+    ingest: {
+      ...ingest,
+      messagesPerS: ok ? messages / ingest.wallS! : null,
+      ratioToAnchor: ok ? ingest.wallS! / anchor.wallS : null,
+    },
+    later,
+  };
+}
+
+async function runSequentially<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await work(item));
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+interface TargetResult {
+  target: string;
+  value: string;
+  pass: boolean | null;
+}
+
+function evaluateTargets(sizes: readonly SizeResult[]): TargetResult[] {
+  const targets: TargetResult[] = [];
+  for (const size of sizes) {
+    const label = formatCount(size.messages);
+    const { ratioToAnchor, messagesPerS } = size.ingest;
+    targets.push({
+      target: `${label}: ingest ≤ ${TARGETS.maxRatioToAnchor}x anchor`,
+      value: ratioToAnchor === null ? 'no ingest' : `${ratioToAnchor.toFixed(2)}x`,
+      pass: ratioToAnchor === null ? false : ratioToAnchor <= TARGETS.maxRatioToAnchor,
+    });
+    targets.push({
+      target: `${label}: ≥ ${formatCount(TARGETS.minMessagesPerS)} msg/s`,
+      value: messagesPerS === null ? 'no ingest' : formatCount(Math.round(messagesPerS)),
+      pass: messagesPerS === null ? false : messagesPerS >= TARGETS.minMessagesPerS,
+    });
+  }
+  targets.push(peakRssTarget(sizes), scalingTarget(sizes));
+  return targets;
+}
+
+function peakRssTarget(sizes: readonly SizeResult[]): TargetResult {
+  const target = `peak RSS < ${TARGETS.maxPeakRssMb / 1024} GB at ${formatCount(TARGETS.peakRssAtMessages)}`;
+  const big = sizes.find((size) => size.messages >= TARGETS.peakRssAtMessages);
+  if (!big) return { target, value: `not run (add --also ${TARGETS.peakRssAtMessages})`, pass: null };
+  const rss = big.ingest.peakRssMb;
+  return { target, value: rss === null ? 'not measured' : `${rss.toFixed(0)} MB`, pass: rss !== null && rss < TARGETS.maxPeakRssMb };
+}
+
+function scalingTarget(sizes: readonly SizeResult[]): TargetResult {
+  const sorted = [...sizes].sort((a, b) => a.messages - b.messages);
+  const small = sorted[0];
+  const large = sorted[sorted.length - 1];
+  if (!small || !large || small === large) {
+    return { target: 'larger ingest time ≤ 1.1x linear', value: 'needs two sizes (add --also 10000000)', pass: null };
+  }
+  const sizeRatio = large.messages / small.messages;
+  const limit = sizeRatio * TARGETS.scalingSlack;
+  const target = `${formatCount(large.messages)} ingest ≤ ${Number(limit.toFixed(1))}x ${formatCount(small.messages)} ingest`;
+  if (small.ingest.wallS === null || large.ingest.wallS === null || small.ingest.status !== 'ok' || large.ingest.status !== 'ok') {
+    return { target, value: 'no ingest', pass: false };
+  }
+  const timeRatio = large.ingest.wallS / small.ingest.wallS;
+  return { target, value: `${timeRatio.toFixed(2)}x`, pass: timeRatio <= limit };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function printReport(sizes: readonly SizeResult[], targets: readonly TargetResult[]): void {
+  const rows = sizes.map((size) => [
+    formatCount(size.messages),
+    (size.bytes / 1e6).toFixed(0),
+    size.generateS === null ? 'reused' : size.generateS.toFixed(1),
+    size.anchor.statementS.toFixed(2),
+    size.anchor.wallS.toFixed(2),
+    size.ingest.status === 'ok' ? size.ingest.wallS!.toFixed(2) : size.ingest.status,
+    size.ingest.ratioToAnchor === null ? '-' : `${size.ingest.ratioToAnchor.toFixed(2)}x`,
+    size.ingest.messagesPerS === null ? '-' : formatCount(Math.round(size.ingest.messagesPerS)),
+    size.ingest.peakRssMb === null ? '-' : size.ingest.peakRssMb.toFixed(0),
+  ]);
+  printTable(['messages', 'file MB', 'generate s', 'anchor stmt s', 'anchor s', 'ingest s', 'x anchor', 'msg/s', 'peak RSS MB'], rows);
+  console.log('(anchor s and ingest s are whole-process wall times; x anchor = ingest s / anchor s)\n');
+
+  const steps = sizes.flatMap((size) =>
+    [size.ingest, ...size.later].map((step) => [
+      formatCount(size.messages),
+      step.step,
+      step.status,
+      step.wallS === null ? '-' : step.wallS.toFixed(2),
+      step.peakRssMb === null ? '-' : step.peakRssMb.toFixed(0),
+      step.note,
+    ]),
+  );
+  printTable(['messages', 'step', 'status', 'wall s', 'peak RSS MB', 'note'], steps, new Set([1, 2, 5]));
+  console.log('');
+
+  printTable(
+    ['target', 'value', 'result'],
+    targets.map((t) => [t.target, t.value, t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL']),
+    new Set([0, 1, 2]),
+  );
+}
+
+function printTable(header: readonly string[], rows: readonly (readonly string[])[], leftAligned: ReadonlySet<number> = new Set()): void {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const format = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (leftAligned.has(column) ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  console.log(format(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) console.log(format(row));
+}
+
+async function writeResults(seed: number, sizes: readonly SizeResult[], targets: readonly TargetResult[]): Promise<void> {
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? null,
+    totalMemoryMb: Math.round(totalmem() / 2 ** 20),
+    rssMethod: existsSync(GNU_TIME) ? 'GNU time %M' : '/proc VmHWM polling',
+    seed,
+    sizes,
+    targets,
+  };
+  await writeFile(RESULTS_FILE, `${JSON.stringify(results, (_, value: unknown) => (typeof value === 'number' ? round(value) : value), 2)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function round(n: number): number {
+  return Number.isInteger(n) ? n : Number(n.toFixed(3));
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trim().split('\n').slice(-count).join(' | ');
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function parseCount(text: string, option: string): number {
+  const n = Number(text.replaceAll('_', '').replaceAll(',', ''));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${option} must be a positive whole number, got ${text}`);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      messages: { type: 'string', default: '1000000' },
+      also: { type: 'string', multiple: true, default: [] },
+      seed: { type: 'string', default: '1' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const seed = parseCount(values.seed, 'seed');
+  const counts = [...new Set([values.messages, ...values.also].map((text) => parseCount(text, 'messages')))];
+  if (!existsSync(CLI)) progress(`warning: ${relative(ROOT, CLI)} is missing: run npm run build first`);
+
+  const sizes: SizeResult[] = [];
+  for (const messages of counts) sizes.push(await benchSize(messages, seed, values.keep));
+  const targets = evaluateTargets(sizes);
+  printReport(sizes, targets);
+  await writeResults(seed, sizes, targets);
+  console.log(`\nresults written to ${relative(ROOT, RESULTS_FILE)}`);
+  const stepFailed = sizes.some((size) => [size.ingest, ...size.later].some((step) => step.status === 'failed'));
+  return stepFailed || targets.some((t) => t.pass === false) ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
