@@ -12,6 +12,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { GENERATOR_VERSION } from './generate.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = findProjectRoot(HERE);
@@ -139,6 +140,7 @@ interface FleetFile {
 }
 
 interface Sidecar {
+  generatorVersion: number;
   messages: number;
   seed: number;
   bytes: number;
@@ -157,7 +159,7 @@ async function ensureFleet(messages: number, seed: number): Promise<FleetFile> {
   const run = await timeCommand(node(join(HERE, 'generate.js'), ['--messages', String(messages), '--seed', String(seed), '--out', path], GENERATOR_NODE_FLAGS));
   if (run.exitCode !== 0) throw new Error(`generator failed (exit ${run.exitCode}): ${run.stderr.trim()}`);
   const generated = JSON.parse(run.stdout) as { bytes: number; stations: number };
-  const sidecar: Sidecar = { messages, seed, bytes: generated.bytes, stations: generated.stations, generateS: round(run.wallS) };
+  const sidecar: Sidecar = { generatorVersion: GENERATOR_VERSION, messages, seed, bytes: generated.bytes, stations: generated.stations, generateS: round(run.wallS) };
   await writeFile(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
   return { path, messages, bytes: generated.bytes, stations: generated.stations, generateS: run.wallS };
 }
@@ -165,7 +167,8 @@ async function ensureFleet(messages: number, seed: number): Promise<FleetFile> {
 async function reusableFleet(path: string, sidecarPath: string): Promise<Sidecar | null> {
   try {
     const sidecar = JSON.parse(await readFile(sidecarPath, 'utf8')) as Sidecar;
-    return (await stat(path)).size === sidecar.bytes ? sidecar : null;
+    const current = sidecar.generatorVersion === GENERATOR_VERSION && (await stat(path)).size === sidecar.bytes;
+    return current ? sidecar : null;
   } catch {
     return null;
   }

@@ -100,6 +100,7 @@ describe('generateFleet', () => {
     expect(text).toContain('"errorCode":"ConnectorLockFailure"');
     expect(text).toContain('"errorCode":"EVCommunicationError","status":"SuspendedEVSE"');
     expect(text).toContain('"UnlockConnector"');
+    expect(text).toContain('"Reset",{"type":"Hard"}');
     expect(text).toContain('"StopTransaction"');
     expect(text).toMatch(/"connectorId":0,"errorCode":"(?!NoError)/);
   });
