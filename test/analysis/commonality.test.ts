@@ -17,7 +17,7 @@ function episode(at: string, code: string, minutes: number, options: Partial<Sta
   ];
 }
 
-describe('commonality', () => {
+describe('commonality', { timeout: 30_000 }, () => {
   test('each code gets its share, faulted episodes, spread, durations and the brief beside the observation', async () => {
     await statuses(db, [
       ...episode('10:00', 'GroundFailure', 1),
@@ -69,7 +69,7 @@ describe('commonality', () => {
   });
 });
 
-describe('recurrence', () => {
+describe('recurrence', { timeout: 30_000 }, () => {
   test('three episodes of a code on one connector within seven days make it chronic there', async () => {
     await statuses(db, [
       ...episode('03-01 10:00', 'GroundFailure', 10),

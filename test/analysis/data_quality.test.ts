@@ -10,7 +10,7 @@ afterEach(() => db.close());
 
 const columns = ['finding', 'station_id', 'count', 'first_at', 'example'];
 
-describe('data quality', () => {
+describe('data quality', { timeout: 30_000 }, () => {
   test('each off-spec status notification is a finding of its own kind', async () => {
     await statuses(db, [
       { at: '10:00', connector: 1, status: 'Faulted', code: 'Error' },

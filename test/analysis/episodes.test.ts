@@ -10,7 +10,7 @@ afterEach(() => db.close());
 
 const columns = ['station_id', 'connector_id', 'error_code', 'status', 'started_at', 'ended_at', 'duration_s', 'open', 'notifications'];
 
-describe('episodes', () => {
+describe('episodes', { timeout: 30_000 }, () => {
   test('a repeat of the same code merges into the open episode', async () => {
     await statuses(db, [
       { at: '10:00', connector: 1, status: 'Available' },

@@ -43,7 +43,7 @@ async function compare(db: Database, expected: Record<string, Record<string, unk
   }
 }
 
-describe('scenario fixtures, ingested end to end', () => {
+describe('scenario fixtures, ingested end to end', { timeout: 30_000 }, () => {
   test('every scenario log has its expected results beside it', async () => {
     const logs = (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, ''));
     expect(scenarios.sort()).toEqual(logs.sort());

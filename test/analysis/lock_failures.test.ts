@@ -21,7 +21,7 @@ function failedPlugIn(day: string, seconds: number, station = 'CP-1'): StatusRow
   ];
 }
 
-describe('lock failures', () => {
+describe('lock failures', { timeout: 30_000 }, () => {
   test('the conformance-test lock failure at plug-in (Preparing, then Faulted, no transaction) is driver misuse', async () => {
     await statuses(db, [
       { at: '10:00:00', connector: 1, status: 'Available' },
@@ -209,7 +209,7 @@ describe('lock failures', () => {
   });
 });
 
-describe('lock connectors', () => {
+describe('lock connectors', { timeout: 30_000 }, () => {
   test('a connector that fails on every plug-in attempt is mechanism_suspected, though each failure alone looks like misuse', async () => {
     await statuses(db, [...failedPlugIn('03-02', 20), ...failedPlugIn('03-03', 25), ...failedPlugIn('03-04', 30), ...failedPlugIn('03-05', 15)]);
     expect((await rows(db, 'lock_failures', ['classification'])).map((r) => r['classification'])).toEqual(['driver_misuse', 'driver_misuse', 'driver_misuse', 'driver_misuse']);

@@ -53,12 +53,12 @@ beforeEach(async () => {
   ]);
   await commands(db, [{ connector: 1, action: 'UnlockConnector', at: '10:05', outcome: 'Unlocked' }]);
   db.close();
-});
+}, 30_000);
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('summary', () => {
+describe('summary', { timeout: 30_000 }, () => {
   test('--json prints one JSON object with the window, top codes, chronic stations, lock failures and data quality', async () => {
     const output = recorder();
     await run(summaryCommand(output), ['--db', dbPath, '--json']);
@@ -121,7 +121,7 @@ describe('summary', () => {
   });
 });
 
-describe('export', () => {
+describe('export', { timeout: 30_000 }, () => {
   test('writes one file per table in the chosen format and lists them', async () => {
     const out = join(dir, 'out');
     const output = recorder();

@@ -56,7 +56,7 @@ function expectedCell(kind: string, value: unknown): string {
   return String(value);
 }
 
-describe('CSV export', () => {
+describe('CSV export', { timeout: 30_000 }, () => {
   test('a hostile info round-trips through CSV neutralised, and every other cell reads back to its value', async () => {
     await someFaults();
     const files = await exportResults(db, dir, { format: 'csv' });
@@ -116,7 +116,7 @@ describe('CSV export', () => {
   });
 });
 
-describe('Parquet and Arrow exports', () => {
+describe('Parquet and Arrow exports', { timeout: 30_000 }, () => {
   test('Parquet files keep the types and values', async () => {
     await someFaults();
     const files = await exportResults(db, dir, { format: 'parquet' });
