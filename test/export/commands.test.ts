@@ -109,6 +109,16 @@ describe('summary', { timeout: 30_000 }, () => {
     expect(await readdir(dir)).toEqual(['fleet.duckdb']);
   });
 
+  test('an empty database says so instead of printing empty tables', async () => {
+    const empty = join(dir, 'empty.duckdb');
+    const db = await Database.open(empty);
+    await migrate(db);
+    db.close();
+    const output = recorder();
+    await run(summaryCommand(output), ['--db', empty]);
+    expect(output.stdout).toEqual(['The database holds no data yet: run `ocpp-faults ingest <files>` first.']);
+  });
+
   test('read-only: two summaries can hold the database at once', async () => {
     const first = await Database.open(dbPath, { readOnly: true });
     try {

@@ -143,3 +143,20 @@ describe('Parquet and Arrow exports', { timeout: 30_000 }, () => {
     expect(first['info']).toBe(expected[0]!['info']);
   });
 });
+
+describe('an empty window', { timeout: 30_000 }, () => {
+  test('a database with no data exports every table with its header and no rows', async () => {
+    const files = await exportResults(db, dir, { format: 'csv' });
+    expect(files.map((f) => [f.name, f.rows])).toEqual(
+      exportedResults.map((n) => [n, n === 'commonality' ? 15 : n === 'remediation_fleet' ? 1 : 0]),
+    );
+    const [header] = parse(await readFile(join(dir, 'episodes.csv')), { to: 1 }) as string[][];
+    expect(header!.slice(0, 3)).toEqual(['station_id', 'connector_id', 'error_code']);
+  });
+
+  test('a window after the data has no episodes, even open ones', async () => {
+    await statuses(db, [{ at: '10:00', connector: 1, status: 'Faulted', code: 'GroundFailure' }]);
+    expect(await runResult(db, 'episodes', { window: { from: '2026-04-01T00:00:00.000Z', to: null } })).toEqual([]);
+    expect(await runResult(db, 'episodes')).toHaveLength(1);
+  });
+});
