@@ -2,7 +2,10 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, inspectFile, type FileFacts, type InputFile } from './files.js';
+import { copyWithLfLineEnds, expandInputs, inspectFile, type FileFacts, type InputFile } from './files.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stageFile, rebuildDerivedTables, pairStoredAnswers, type FileCounts } from './stage.js';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -93,7 +96,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
         } else {
           known.add(file.sha256);
           const fileId = nextFileId++;
-          const counts = await stageFile(db, { ...file, fileId, tz: options.tz, config });
+          const counts = await stageWithLfLineEnds(file, (source) => stageFile(db, { ...file, ...source, fileId, tz: options.tz, config }));
           if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
           await db.runNamed('ingest/insert_file', {
             file_id: fileId,
@@ -145,6 +148,19 @@ async function planFiles(inputs: readonly string[], format: Format | 'auto'): Pr
     planned.push({ ...file, detected, ...(await inspectFile(file.path, detected.gzip)) });
   }
   return planned;
+}
+
+/** Stages the file itself, or (for mixed or lone-CR line ends) a temporary LF copy of it. */
+async function stageWithLfLineEnds<T>(file: PlannedFile, stage: (source: { readPath: string; gzip: boolean }) => Promise<T>): Promise<T> {
+  if (!file.needsLineEndFix) return stage({ readPath: file.path, gzip: file.detected.gzip });
+  const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
+  try {
+    const copy = join(dir, 'lf.txt');
+    await copyWithLfLineEnds(file.path, file.detected.gzip, copy);
+    return await stage({ readPath: copy, gzip: false });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function emptyCounts(): FileCounts {

@@ -15,7 +15,11 @@ export interface FileCounts {
 }
 
 export interface StageInput {
+  /** the file as the user named it, for messages */
   path: string;
+  /** where to read it from: the file, or an LF copy of it */
+  readPath: string;
+  gzip: boolean;
   /** false for a gzip file cut short: its last line is incomplete */
   gzipComplete: boolean;
   fileId: number;
@@ -55,8 +59,8 @@ interface ReadParams {
 
 function readParams(input: StageInput): ReadParams {
   return {
-    path: input.path,
-    compression: input.detected.gzip ? 'gzip' : 'none',
+    path: input.readPath,
+    compression: input.gzip ? 'gzip' : 'none',
     max_line_bytes: maxLineBytes,
     raw_chars: input.config.rejectRawChars,
   };

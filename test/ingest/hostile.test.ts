@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { countLines, query, runCli, tempDir } from './helpers.js';
+
+const heartbeat = (second: number) =>
+  JSON.stringify({ timestamp: `2026-03-02T10:00:${String(second).padStart(2, '0')}Z`, chargeBoxId: 'CP-1', direction: 'in', message: [2, `h${second}`, 'Heartbeat', {}] });
+
+function ingestFile(name: string, content: string | Buffer, extra: string[] = []) {
+  const dir = tempDir();
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  const db = join(dir, 'db.duckdb');
+  const run = runCli(['ingest', path, '--db', db, '--json', ...extra]);
+  return { path, db, run, json: run.status === 0 ? JSON.parse(run.stdout) : undefined };
+}
+
+/** A deterministic byte soup: no valid UTF-8 structure to speak of, some newlines. */
+function garbage(length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  let state = 12345;
+  for (let i = 0; i < length; i++) {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    bytes[i] = state >> 16;
+  }
+  return bytes;
+}
+
+describe('hostile input', () => {
+  it('an empty file is ingested with nothing in it', () => {
+    const { json } = ingestFile('empty.jsonl', '');
+    expect(json).toMatchObject({ files_ingested: 1, messages: 0, rejected: 0, skipped_lines: 0 });
+  });
+
+  it('a byte-order mark and CRLF line ends are not content', () => {
+    expect(ingestFile('bom.jsonl', `\uFEFF${heartbeat(1)}\n${heartbeat(2)}\n`).json).toMatchObject({ messages: 2, rejected: 0 });
+    expect(ingestFile('crlf.jsonl', `${heartbeat(1)}\r\n${heartbeat(2)}\r\n`).json).toMatchObject({ messages: 2, rejected: 0 });
+  });
+
+  it('mixed LF and CRLF line ends, and a lone CR inside a line, keep every line where it is', () => {
+    const lines = `${heartbeat(1)}\n${heartbeat(2)}\r\n${heartbeat(3)}\rtrailing text\n${heartbeat(4)}\n`;
+    const { json, path } = ingestFile('mixed.jsonl', lines);
+    // line 3 holds a lone CR: it is one line (read with a space for the CR), and not valid JSON
+    expect(json).toMatchObject({ messages: 3, rejected: 1, skipped_lines: 0 });
+    expect(json.rejects).toEqual([{ file: path, line: 3, reason: 'invalid JSON' }]);
+    const gz = ingestFile('mixed.jsonl.gz', gzipSync(Buffer.from(lines)));
+    expect(gz.json).toMatchObject({ messages: 3, rejected: 1, skipped_lines: 0 });
+  });
+
+  it('a 10 MB single line is rejected and the lines around it are kept', () => {
+    const huge = JSON.stringify({ timestamp: '2026-03-02T10:00:05Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'x', 'DataTransfer', { data: 'a'.repeat(10_000_000) }] });
+    const { json } = ingestFile('bigline.jsonl', `${heartbeat(1)}\n${huge}\n${heartbeat(2)}\n`);
+    expect(json).toMatchObject({ messages: 2, rejected: 1 });
+    expect(json.rejects[0]).toMatchObject({ line: 2, reason: 'line longer than 2 MB' });
+  });
+
+  it('deeply nested JSON is stored like any other payload', () => {
+    const nested = '['.repeat(100_000) + ']'.repeat(100_000);
+    const line = `{"timestamp":"2026-03-02T10:00:05Z","chargeBoxId":"CP-1","direction":"in","message":[2,"n","DataTransfer",{"data":${nested}}]}`;
+    expect(ingestFile('nested.jsonl', `${heartbeat(1)}\n${line}\n${heartbeat(2)}\n`).json).toMatchObject({ messages: 3, rejected: 0 });
+  });
+
+  it('numbers beyond 2^63 are kept, with the typed column left empty', async () => {
+    const status = `{"timestamp":"2026-03-02T10:00:05Z","chargeBoxId":"CP-1","direction":"in","message":[2,"s","StatusNotification",{"connectorId":123456789012345678901234567890,"errorCode":"NoError","status":"Available"}]}`;
+    const start = `{"timestamp":"2026-03-02T10:00:06Z","chargeBoxId":"CP-1","direction":"in","message":[2,"t","StartTransaction",{"connectorId":1,"idTag":"A","meterStart":99999999999999999999999,"timestamp":"2026-03-02T10:00:06Z"}]}`;
+    const { json, db } = ingestFile('bignum.jsonl', `${status}\n${start}\n`);
+    expect(json).toMatchObject({ messages: 2, status_notifications: 1, rejected: 0 });
+    expect(await query(db, `select connector_id, status from status_notifications`)).toEqual([{ connector_id: null, status: 'Available' }]);
+    expect(await query(db, `select connector_id, meter_start from transactions`)).toEqual([{ connector_id: 1, meter_start: null }]);
+  });
+
+  it('binary garbage is refused by name under --format auto, and counted line by line when the format is forced', () => {
+    const bytes = garbage(5000);
+    const auto = ingestFile('garbage.jsonl', bytes);
+    expect(auto.run.status).toBe(1);
+    expect(auto.run.stderr).toContain('cannot recognise the format of');
+    const forced = ingestFile('garbage.jsonl', bytes, ['--format', 'ocpp-jsonl']);
+    expect(forced.run.status).toBe(0);
+    const j = forced.json;
+    expect(j.messages).toBe(0);
+    expect(j.messages + j.duplicates + j.skipped_lines + j.rejected).toBe(countLines(forced.path));
+    expect(j.rejected).toBeGreaterThan(0);
+  });
+});
