@@ -48,10 +48,12 @@ Examples:
           format: options.format,
           tz: options.tz,
           strict: options.strict,
-          onProgress: (done, total) => {
-            progress ??= new Progress(output, 'ingest', total);
-            progress.update(done);
-          },
+          onProgress: output.interactive
+            ? (done, total) => {
+                progress ??= new Progress(output, 'ingest', total);
+                progress.update(done);
+              }
+            : undefined,
         });
         progress?.finish();
         if (options.json) output.out(JSON.stringify(ingestJson(result)));

@@ -16,6 +16,9 @@ export interface OpenOptions {
 
 /** A DuckDB database file with one connection: the only place that talks to the driver. */
 export class Database {
+  /** told how far each named query has got (percent), for progress bars; polled only while one is set */
+  progressListener: ((query: string, percent: number) => void) | undefined;
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -57,8 +60,23 @@ export class Database {
 
   async runNamed(name: string, params?: Params): Promise<void> {
     const started = performance.now();
-    await this.run(loadSql(name), params);
+    await this.watchProgress(name, () => this.run(loadSql(name), params));
     traceQuery(name, started);
+  }
+
+  private async watchProgress<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const listener = this.progressListener;
+    if (!listener) return work();
+    const timer = setInterval(() => {
+      const percent = this.connection.progress.percentage;
+      if (percent >= 0) listener(name, percent);
+    }, 200);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      listener(name, 100);
+    }
   }
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {

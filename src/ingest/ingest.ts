@@ -84,6 +84,18 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   };
   const totalBytes = planned.reduce((sum, f) => sum + f.size, 0);
   let bytesDone = 0;
+  const progress = options.onProgress;
+  let currentFileBytes = 0;
+  let queriesDone = 0;
+  if (progress) {
+    // a file takes about this many named queries; within one, DuckDB reports its own percentage
+    const queriesPerFile = 16;
+    db.progressListener = (_query, percent) => {
+      if (percent >= 100) queriesDone++;
+      const fraction = Math.min(0.99, (queriesDone + (percent < 100 ? percent / 100 : 0)) / queriesPerFile);
+      progress(bytesDone + currentFileBytes * fraction, totalBytes);
+    };
+  }
 
   try {
     await db.transaction(async () => {
@@ -96,6 +108,8 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
         } else {
           known.add(file.sha256);
           const fileId = nextFileId++;
+          currentFileBytes = file.size;
+          queriesDone = 0;
           const counts = await stageWithLfLineEnds(file, (source) => stageFile(db, { ...file, ...source, fileId, tz: options.tz, config }));
           if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
           await db.runNamed('ingest/insert_file', {
@@ -118,7 +132,8 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
           }
         }
         bytesDone += file.size;
-        options.onProgress?.(bytesDone, totalBytes);
+        currentFileBytes = 0;
+        progress?.(bytesDone, totalBytes);
       }
       if (result.files_ingested > 0) {
         await pairStoredAnswers(db);
@@ -129,6 +144,8 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   } catch (error) {
     if (error instanceof StrictRejection) return { ...error.result, rolled_back: true };
     throw error;
+  } finally {
+    db.progressListener = undefined;
   }
   return result;
 }
