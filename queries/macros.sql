@@ -1,16 +1,24 @@
 -- Session macros every connection defines on open. Pure functions of their arguments; thresholds come in as arguments.
 
+-- 10-digit (seconds, optionally with a fraction) and 13-digit (milliseconds) epoch numbers as times; else null.
+create or replace temp macro epoch_time(s) as
+    case
+        when regexp_full_match(trim(s), '\d{10}(\.\d+)?') then to_timestamp(try_cast(trim(s) as double))
+        when regexp_full_match(trim(s), '\d{13}') then epoch_ms(try_cast(trim(s) as bigint))
+    end;
+
 -- An OCPP/ISO 8601 time text as a TIMESTAMPTZ: a time with Z or an offset is absolute; a zone-less time is read
 -- in zone tz; 10-digit (s) and 13-digit (ms) epoch numbers are accepted; anything else is null.
--- UTC, the common case, takes the cast alone (the session zone is UTC), without the slower pattern tests.
+-- UTC, the common case, takes the cast alone (the session zone is UTC); the pattern tests run only for what it cannot read.
 create or replace temp macro parse_time(s, tz) as
     case
         when s is null then null
-        when tz = 'UTC' and try_cast(s as timestamptz) is not null then try_cast(s as timestamptz)
-        when regexp_full_match(trim(s), '\d{10}(\.\d+)?') then to_timestamp(try_cast(trim(s) as double))
-        when regexp_full_match(trim(s), '\d{13}') then epoch_ms(try_cast(trim(s) as bigint))
-        when regexp_matches(trim(s), '(Z|z|[+-]\d\d(:?\d\d)?)$') then try_cast(trim(s) as timestamptz)
-        else timezone(tz, try_cast(trim(s) as timestamp))
+        when tz = 'UTC' then coalesce(try_cast(s as timestamptz), epoch_time(s))
+        else coalesce(
+            case when regexp_matches(trim(s), '(Z|z|[+-]\d\d(:?\d\d)?)$') then try_cast(trim(s) as timestamptz) end,
+            epoch_time(s),
+            timezone(tz, try_cast(trim(s) as timestamp))
+        )
     end;
 
 -- The reported (payload) time when it is plausible against the receive time, else null:

@@ -1,7 +1,7 @@
 -- Grain: one row per answer in stage_answers (a CALLRESULT or CALLERROR), with the action and direction of the CALL
--- it answers: the nearest earlier stored CALL with the same unique id on the same station, sent the other way
--- (either way when the answer's own direction is unknown). A file's CALLs are stored before its answers are paired,
--- so an answer finds its CALL in the same file, in an earlier file, or (through the pass after the last file) a later one.
+-- it answers: the nearest earlier CALL with the same unique id on the same station, sent the other way (either way
+-- when the answer's own direction is unknown), among the stored CALLs and the file's own (stage_calls). An answer
+-- whose CALL comes in a later file is paired by the pass after the last file.
 -- One ordered pass per (station, unique id, direction) instead of a join: chargers that reuse one id for
 -- thousands of messages would make a join explode.
 create or replace temp table stage_pairs as
@@ -21,11 +21,15 @@ answered as (
     select distinct station_id, unique_id from answers
 ),
 calls as (
-    -- stored CALLs with those ids, findable by their direction and by 'any'
+    -- stored and staged CALLs with those ids
     select m.station_id, m.unique_id, m.received_at, m.direction, m.action
     from messages m
     semi join answered a on a.station_id = m.station_id and a.unique_id = m.unique_id
     where m.message_type = 2
+    union all
+    select c.station_id, c.unique_id, c.received_at, c.direction, c.action
+    from stage_calls c
+    semi join answered a on a.station_id = c.station_id and a.unique_id = c.unique_id
 ),
 events as (
     -- CALLs and answers in one stream; a CALL sorts before an answer received at the same instant

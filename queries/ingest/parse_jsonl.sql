@@ -10,32 +10,33 @@ with lines as (
     from ingest_lines($path, $compression, $max_line_bytes)
 ),
 objects as (
-    -- every alias of every key; json_transform leaves absent or mistyped keys null
+    -- the usual keys, taken in one parse; json_transform leaves absent or mistyped keys null
     select
         line_no,
         line,
         json_valid(line) as valid,
         case when json_valid(line) then json_transform(line, '{
-            "timestamp": "VARCHAR", "receivedAt": "VARCHAR", "received_at": "VARCHAR", "time": "VARCHAR", "ts": "VARCHAR",
-            "chargeBoxId": "VARCHAR", "chargePointId": "VARCHAR", "stationId": "VARCHAR", "station_id": "VARCHAR",
-            "identity": "VARCHAR", "charge_box_id": "VARCHAR", "charge_point_id": "VARCHAR",
-            "direction": "VARCHAR", "message": "JSON", "frame": "JSON", "msg": "JSON"
+            "timestamp": "VARCHAR", "chargeBoxId": "VARCHAR", "direction": "VARCHAR", "message": "JSON"
         }') end as j,
         -- valid JSON that starts with a brace is an object
         starts_with(ltrim(line), '{') as is_object
     from lines
 ),
 picked as (
-    -- the first alias present of each key
+    -- each key, or the first of its aliases present (looked up only when the usual key is missing)
     select
         line_no,
         line,
         valid,
         is_object,
-        coalesce(j.timestamp, j.receivedAt, j.received_at, j.time, j.ts) as time_text,
-        nullif(trim(coalesce(j.chargeBoxId, j.chargePointId, j.stationId, j.station_id, j.identity, j.charge_box_id, j.charge_point_id)), '') as station_id,
+        coalesce(j.timestamp, case when valid then
+            list_filter(json_extract_string(line, ['$.receivedAt', '$.received_at', '$.time', '$.ts']), x -> x is not null)[1]
+        end) as time_text,
+        nullif(trim(coalesce(j.chargeBoxId, case when valid then list_filter(json_extract_string(line, [
+            '$.chargePointId', '$.stationId', '$.station_id', '$.identity', '$.charge_box_id', '$.charge_point_id'
+        ]), x -> x is not null)[1] end)), '') as station_id,
         lower(trim(j.direction)) as direction_text,
-        coalesce(j.message, j.frame, j.msg) as message
+        coalesce(j.message, case when valid then list_filter(json_extract(line, ['$.frame', '$.msg']), x -> x is not null)[1] end) as message
     from objects
 ),
 typed as (

@@ -101,7 +101,9 @@ export class Database {
     await this.run('begin transaction');
     try {
       const result = await work();
+      const started = performance.now();
       await this.run('commit');
+      traceQuery('commit', started);
       return result;
     } catch (error) {
       await this.run('rollback').catch(() => undefined);
@@ -116,7 +118,7 @@ export class Database {
 }
 
 /** OCPP_FAULTS_TRACE=1 prints each named query's time to stderr, to find the slow step of a run. */
-function traceQuery(name: string, started: number): void {
+export function traceQuery(name: string, started: number): void {
   if (process.env['OCPP_FAULTS_TRACE']) process.stderr.write(`[trace] ${name} ${(performance.now() - started).toFixed(0)} ms\n`);
 }
 

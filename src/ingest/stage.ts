@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import { traceQuery, type Database } from '../db/database.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
@@ -134,12 +134,10 @@ async function storeFrames(db: Database, input: StageInput): Promise<FileCounts>
   const file = { file_id: input.fileId };
   await db.runNamed('ingest/frames');
   await db.runNamed('ingest/outcomes_frames');
-  // CALLs go in first, so this file's answers can pair with them
-  await db.runNamed('ingest/ready_calls');
-  await db.runNamed('ingest/insert_messages', file);
+  await db.runNamed('ingest/stage_calls');
   await db.runNamed('ingest/stage_answers', file);
   await db.runNamed('ingest/pair_results');
-  await db.runNamed('ingest/ready_answers');
+  await db.runNamed('ingest/ready_frames');
   await db.runNamed('ingest/insert_messages', file);
   await db.runNamed('ingest/stage_status_from_messages', file);
   await insertStatus(db, input);
@@ -212,6 +210,7 @@ async function countOutcomes(db: Database, input: StageInput, storedTable: 'mess
 /** Answers stored without their CALL (it came in a later file) take its action now. */
 export async function pairStoredAnswers(db: Database): Promise<void> {
   await db.runNamed('ingest/stored_unpaired_answers');
+  await db.runNamed('ingest/no_staged_calls');
   await db.runNamed('ingest/pair_results');
   await db.runNamed('ingest/update_paired_answers');
 }
@@ -226,7 +225,9 @@ export async function rebuildDerivedTables(db: Database, config: IngestConfig): 
     station_boots: {},
   };
   for (const table of derivedTables) {
+    const started = performance.now();
     await db.run(`delete from ${table}`);
     await db.run(`insert into ${table} ${loadSql(`intermediate/${table}`)}`, params[table]);
+    traceQuery(`intermediate/${table}`, started);
   }
 }

@@ -1,4 +1,4 @@
--- Grain: one row per valid CALLRESULT or CALLERROR of the staged file, with the action and direction pairing found, ready to store.
+-- Grain: one row per valid frame of the staged file, answers with the action and direction their pairing found, ready to store.
 create or replace temp view stage_ready as
 select
     f.station_id,
@@ -6,7 +6,7 @@ select
     coalesce(f.direction, p.direction) as direction,
     f.message_type,
     f.unique_id,
-    p.action,
+    coalesce(f.action, p.action) as action,
     f.payload,
     f.error_code,
     f.error_description,
@@ -14,4 +14,4 @@ select
     f.line_no
 from stage_frames f
 left join stage_pairs p on p.line_no = f.line_no
-where f.valid and f.message_type in (3, 4)
+where f.valid
