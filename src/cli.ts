@@ -4,6 +4,8 @@ import { CliError, ExitCode } from './errors.js';
 import { ingestCommand } from './commands/ingest.js';
 import { summaryCommand } from './commands/summary.js';
 import { exportCommand } from './commands/export.js';
+import { nightlyCommand } from './commands/nightly.js';
+import { reportCommand } from './commands/report.js';
 import { processOutput } from './tty.js';
 
 export function buildProgram(): Command {
@@ -14,7 +16,7 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [ingestCommand(), summaryCommand(), exportCommand()]) {
+  for (const command of [ingestCommand(), summaryCommand(), exportCommand(), reportCommand(), nightlyCommand()]) {
     // addCommand does not pass these settings down, and usage errors must reach main() to exit with 2
     program.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }

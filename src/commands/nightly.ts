@@ -1,0 +1,64 @@
+import { Command, Option } from 'commander';
+import { Database } from '../db/database.js';
+import { usageError } from '../errors.js';
+import { defaultIngestConfig } from '../ingest/config.js';
+import { parseWindowBound } from '../analysis/window.js';
+import { nightlyWindows, runNightly, type NightlyWindow } from '../nightly/nightly.js';
+import { processOutput, terminalSafe, type Output } from '../tty.js';
+import { dbOption, parseTimeZone } from './options.js';
+
+interface NightlyCommandOptions {
+  db: string;
+  out: string;
+  window: NightlyWindow;
+  until?: string;
+  maxRejects: number;
+  tz: string;
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw usageError(`--max-rejects takes a whole number, not '${value}'`);
+  return Number(value);
+}
+
+export function nightlyCommand(output: Output = processOutput): Command {
+  return new Command('nightly')
+    .description('The nightly job: ingest what is new in the inbox, then write the window\'s report, CSV exports and alerts to DIR/<date>/ and DIR/latest.')
+    .argument('<inbox-dir>', 'folder the export job fills (files already ingested are skipped by content)')
+    .addOption(dbOption())
+    .option('--out <dir>', 'output folder', './nightly')
+    .addOption(new Option('--window <length>', 'length of the window that ends at --until').choices(Object.keys(nightlyWindows)).default('24h'))
+    .option('--until <time>', 'end of the window (ISO 8601, UTC when no zone); default: the latest data')
+    .option('--max-rejects <n>', 'exit 3 when more lines than this were rejected (outputs are still written)', parseCount, 100)
+    .option('--tz <zone>', 'time zone of times written without one (IANA name)', parseTimeZone, 'UTC')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 all went well, 1 failure (nothing published; the last complete folder stays), 2 usage error,
+3 more rejected lines than --max-rejects.
+
+A crontab line (every night at 02:30, output kept by date):
+  30 2 * * *  cd /srv/ocpp-faults && npx ocpp-faults nightly /srv/exports/inbox --db /srv/ocpp-faults/faults.duckdb --out /srv/ocpp-faults/nightly >> /var/log/ocpp-faults.log 2>&1`,
+    )
+    .action(async (inbox: string, options: NightlyCommandOptions) => {
+      const until = options.until === undefined ? undefined : parseWindowBound(options.until, 'to');
+      const db = await Database.open(options.db, { memoryLimit: defaultIngestConfig.memoryLimit });
+      try {
+        const result = await runNightly(db, {
+          inbox,
+          outDir: options.out,
+          window: options.window,
+          until,
+          maxRejects: options.maxRejects,
+          tz: options.tz,
+          log: (stage, text) => output.out(`${stage.padEnd(10)} ${terminalSafe(text)}`),
+        });
+        if (result.exitCode !== 0) {
+          output.err(`${result.ingest.rejected} lines were rejected, more than --max-rejects ${options.maxRejects}: see data_quality.csv and the report's data-quality section.`);
+          process.exitCode = result.exitCode;
+        }
+      } finally {
+        db.close();
+      }
+    });
+}

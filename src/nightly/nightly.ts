@@ -1,0 +1,94 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Database } from '../db/database.js';
+import { CliError, ExitCode } from '../errors.js';
+import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
+import { runResult } from '../analysis/results.js';
+import type { AnalysisWindow } from '../analysis/window.js';
+import { exportResults, type ExportedFile } from '../export/export.js';
+import { acquireRunLock } from './lock.js';
+import { publish, removeLeftovers, stagingFolder } from './publish.js';
+
+export const nightlyWindows = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000 } as const;
+export type NightlyWindow = keyof typeof nightlyWindows;
+
+export interface NightlyOptions {
+  inbox: string;
+  outDir: string;
+  window: NightlyWindow;
+  /** ISO time the window ends at (exclusive); default: just after the latest data */
+  until?: string;
+  /** more rejected lines than this make the run exit 3 (its outputs are still written) */
+  maxRejects: number;
+  tz: string;
+  /** one line per stage, as it completes */
+  log: (stage: string, text: string) => void;
+  /** the outputs besides the CSV exports (report, alerts), written into the night's folder */
+  extraOutputs?: (db: Database, folder: string, window: AnalysisWindow) => Promise<{ stage: string; text: string }[]>;
+}
+
+export interface NightlyResult {
+  ingest: IngestResult;
+  window: AnalysisWindow;
+  folder: string;
+  exported: ExportedFile[];
+  exitCode: ExitCode;
+}
+
+/**
+ * One night: ingest what is new in the inbox, then write the window's exports (and report, alerts) into
+ * outDir/<YYYY-MM-DD>/ and point outDir/latest at it. Only one run works on an output folder at a time; a run killed
+ * at any point leaves the database and the last complete folder as they were, and the next run completes the work.
+ */
+export async function runNightly(db: Database, options: NightlyOptions): Promise<NightlyResult> {
+  const outDir = resolve(options.outDir);
+  await mkdir(outDir, { recursive: true });
+  const lock = await acquireRunLock(join(outDir, '.nightly.lock'));
+  try {
+    await removeLeftovers(outDir, await readdir(outDir));
+
+    const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false });
+    options.log(
+      'ingest',
+      `${ingest.files_ingested} new file(s), ${ingest.files_skipped} already ingested: ${n(ingest.messages)} messages, ` +
+        `${n(ingest.duplicates)} duplicates, ${n(ingest.rejected)} rejected lines`,
+    );
+
+    const window = await nightWindow(db, options);
+    const [totals] = await runResult<{ episodes: number; stations_affected: number; open_episodes: number }>(db, 'summary_totals', { window });
+    options.log('window', `${window.from} to ${window.to} (${options.window}): ${n(totals?.episodes ?? 0)} error episodes on ${n(totals?.stations_affected ?? 0)} stations`);
+
+    const staged = await stagingFolder(outDir);
+    const exported = await exportResults(db, staged, { window, format: 'csv' });
+    options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
+    for (const line of (await options.extraOutputs?.(db, staged, window)) ?? []) options.log(line.stage, line.text);
+
+    const name = folderName(window);
+    const folder = await publish(outDir, staged, name);
+    options.log('published', `${folder} (latest -> ${name})`);
+
+    const exitCode = ingest.rejected > options.maxRejects ? ExitCode.rejected : ExitCode.ok;
+    return { ingest, window, folder, exported, exitCode };
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The window ends at --until, or just after the latest data so that its last event counts. */
+async function nightWindow(db: Database, options: NightlyOptions): Promise<AnalysisWindow> {
+  let end: number;
+  if (options.until) end = Date.parse(options.until);
+  else {
+    const [row] = await db.allNamed<{ latest_at: Date | null }>('nightly/latest_data');
+    if (!row?.latest_at) throw new CliError(`no data in the database after ingesting ${options.inbox}: put exported logs in the inbox first`, ExitCode.failure);
+    end = row.latest_at.getTime() + 1;
+  }
+  return { from: new Date(end - nightlyWindows[options.window]).toISOString(), to: new Date(end).toISOString() };
+}
+
+/** The UTC date of the window's last instant: a 24 h window ending at midnight is the day before. */
+export function folderName(window: AnalysisWindow): string {
+  return new Date(Date.parse(window.to ?? '') - 1).toISOString().slice(0, 10);
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
