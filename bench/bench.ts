@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GENERATOR_VERSION } from './generate.js';
 
@@ -54,7 +54,7 @@ export async function timeCommand(command: readonly string[]): Promise<Timed> {
   return timeWithProcPolling(command);
 }
 
-async function timeWithGnuTime(command: readonly string[]): Promise<Timed> {
+export async function timeWithGnuTime(command: readonly string[]): Promise<Timed> {
   const rssFile = join(tmpdir(), `bench-rss-${process.pid}-${Date.now()}.txt`);
   const run = await runProcess([GNU_TIME, '-f', '%M', '-o', rssFile, ...command]);
   // the last line holds %M (KB); a line before it may say the command failed
@@ -64,7 +64,7 @@ async function timeWithGnuTime(command: readonly string[]): Promise<Timed> {
   return { ...run, peakRssMb: lastLine !== '' && Number.isFinite(kb) ? kb / 1024 : null };
 }
 
-async function timeWithProcPolling(command: readonly string[]): Promise<Timed> {
+export async function timeWithProcPolling(command: readonly string[]): Promise<Timed> {
   const peaks = new Map<number, number>();
   const run = await runProcess(command, (pid) =>
     setInterval(() => {
@@ -209,17 +209,28 @@ interface StepResult {
   note: string;
   /** the command's --json output, when it printed some */
   output?: unknown;
+  /** the end of stderr of a failed step */
+  stderrTail?: string;
+}
+
+interface StepContext {
+  /** the fleet log */
+  file: string;
+  /** the database ingest writes and later steps read */
+  db: string;
+  /** scratch directory for a step's output files */
+  workDir: string;
 }
 
 /** A timed CLI step; adding a later stage is one entry in LATER_STEPS. */
 interface CliStep {
   name: string;
-  args: (run: { db: string; workDir: string }) => string[];
+  args: (context: StepContext) => string[];
   /** keep the command's --json output in results.json */
   recordOutput?: boolean;
 }
 
-const INGEST_STEP: CliStep = { name: 'ingest', args: ({ db }) => ['--db', db, '--json'], recordOutput: true };
+const INGEST_STEP: CliStep = { name: 'ingest', args: ({ file, db }) => [file, '--db', db, '--json'], recordOutput: true };
 
 const LATER_STEPS: readonly CliStep[] = [
   { name: 'summary', args: ({ db }) => ['--db', db, '--json'] },
@@ -227,13 +238,20 @@ const LATER_STEPS: readonly CliStep[] = [
   { name: 'report', args: ({ db, workDir }) => ['--db', db, '--out', join(workDir, 'report.html')] },
 ];
 
-async function runCliStep(step: CliStep, leadingArgs: readonly string[], context: { db: string; workDir: string }): Promise<StepResult> {
-  progress(`${step.name}`);
-  const run = await timeCommand(node(CLI, [step.name, ...leadingArgs, ...step.args(context)]));
+async function runCliStep(step: CliStep, context: StepContext): Promise<StepResult> {
+  progress(step.name);
+  const run = await timeCommand(node(CLI, [step.name, ...step.args(context)]));
   if (isUnknownCommand(run)) return { step: step.name, status: 'skipped', wallS: null, peakRssMb: null, note: `no '${step.name}' command yet` };
   if (run.exitCode !== 0) {
     const ending = run.signal ? `killed by ${run.signal}` : run.exitCode > 128 ? `exit ${run.exitCode} (signal ${run.exitCode - 128})` : `exit ${run.exitCode}`;
-    return { step: step.name, status: 'failed', wallS: run.wallS, peakRssMb: run.peakRssMb, note: `${ending}: ${lastLines(run.stderr, 3)}` };
+    return {
+      step: step.name,
+      status: 'failed',
+      wallS: run.wallS,
+      peakRssMb: run.peakRssMb,
+      note: `${ending}: ${errorLine(run.stderr)}`,
+      stderrTail: lastLines(run.stderr, 20),
+    };
   }
   const output = parseJsonOrUndefined(run.stdout);
   const result: StepResult = { step: step.name, status: 'ok', wallS: run.wallS, peakRssMb: run.peakRssMb, note: describeCounts(output) };
@@ -268,15 +286,15 @@ async function benchSize(messages: number, seed: number, keep: boolean): Promise
   const workDir = join(WORK_DIR, `fleet-${messages}-${seed}`);
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
-  const context = { db: await freshDbPath(`fleet-${messages}-${seed}`), workDir };
+  const context: StepContext = { file: fleet.path, db: await freshDbPath(`fleet-${messages}-${seed}`), workDir };
 
-  const ingest = await runCliStep(INGEST_STEP, [fleet.path], context);
-  const later = ingest.status === 'ok' ? await runSequentially(LATER_STEPS, (step) => runCliStep(step, [], context)) : [];
+  const ingest = await runCliStep(INGEST_STEP, context);
+  const later = ingest.status === 'ok' ? await runSequentially(LATER_STEPS, (step) => runCliStep(step, context)) : [];
   if (!keep) {
     await removeDb(context.db);
     await rm(workDir, { recursive: true, force: true });
   }
-  const ok = ingest.status === 'ok' && ingest.wallS !== null;
+  const ingestS = ingest.status === 'ok' ? ingest.wallS : null;
   return {
     messages,
     bytes: fleet.bytes,
@@ -286,8 +304,8 @@ async function benchSize(messages: number, seed: number, keep: boolean): Promise
     anchor,
     ingest: {
       ...ingest,
-      messagesPerS: ok ? messages / ingest.wallS! : null,
-      ratioToAnchor: ok ? ingest.wallS! / anchor.wallS : null,
+      messagesPerS: ingestS === null ? null : messages / ingestS,
+      ratioToAnchor: ingestS === null ? null : ingestS / anchor.wallS,
     },
     later,
   };
@@ -363,7 +381,7 @@ function printReport(sizes: readonly SizeResult[], targets: readonly TargetResul
     size.generateS === null ? 'reused' : size.generateS.toFixed(1),
     size.anchor.statementS.toFixed(2),
     size.anchor.wallS.toFixed(2),
-    size.ingest.status === 'ok' ? size.ingest.wallS!.toFixed(2) : size.ingest.status,
+    size.ingest.status === 'ok' && size.ingest.wallS !== null ? size.ingest.wallS.toFixed(2) : size.ingest.status,
     size.ingest.ratioToAnchor === null ? '-' : `${size.ingest.ratioToAnchor.toFixed(2)}x`,
     size.ingest.messagesPerS === null ? '-' : formatCount(Math.round(size.ingest.messagesPerS)),
     size.ingest.peakRssMb === null ? '-' : size.ingest.peakRssMb.toFixed(0),
@@ -437,7 +455,13 @@ function round(n: number): number {
 }
 
 function lastLines(text: string, count: number): string {
-  return text.trim().split('\n').slice(-count).join(' | ');
+  return text.trim().split('\n').slice(-count).join('\n');
+}
+
+/** the CLI's own "error: ..." line, else the last line of stderr */
+function errorLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return (lines.find((line) => line.startsWith('error:')) ?? lines[lines.length - 1] ?? '').slice(0, 160);
 }
 
 function parseJsonOrUndefined(text: string): unknown {
@@ -483,12 +507,14 @@ async function main(): Promise<number> {
   return stepFailed || targets.some((t) => t.pass === false) ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
