@@ -45,6 +45,23 @@ export interface AnalysisConfig {
   veryFrequentShare: number;
   /** Observed "Frequent": at least this share (0.05: one episode in twenty); below it "Low". */
   frequentShare: number;
+  /** Uptime: a station's heartbeat interval when no accepted BootNotification answer or ChangeConfiguration of
+   * HeartbeatInterval says otherwise: 300 s, the common CSMS default (and the one the issue names). */
+  defaultHeartbeatIntervalS: number;
+  /** Uptime: a station is offline when nothing came from it for longer than its heartbeat interval plus this
+   * grace: 60 s. Receive times are the central system's clock, so this only absorbs network delay (a TCP retry or
+   * a mobile-network hiccup) and the charger's timer drift; a heartbeat a minute late is not an outage. */
+  offlineGraceS: number;
+  /** Uptime target in percent: 97, the US NEVI rule (23 CFR 680.116) — a port must be above it. */
+  uptimeTargetPct: number;
+  /** Uptime: count Faulted time with errorCode EVCommunicationError as excluded minutes (NEVI excludes
+   * vehicle-caused faults). Off: the log cannot tell a vehicle's fault from the charger's own communication
+   * module, and a port that fails with every vehicle is the charger's problem. */
+  uptimeExcludeEvCommunicationError: boolean;
+  /** Alert when an error code's episodes rose by at least this share against the previous window (0.5: +50%) ... */
+  alertRiseMinShare: number;
+  /** ... and by at least this many episodes (10: small counts double by chance). */
+  alertRiseMinEpisodes: number;
 }
 
 export const defaultAnalysisConfig: AnalysisConfig = {
@@ -64,10 +81,16 @@ export const defaultAnalysisConfig: AnalysisConfig = {
   mechanismMinStuckLocks: 3,
   veryFrequentShare: 0.2,
   frequentShare: 0.05,
+  defaultHeartbeatIntervalS: 300,
+  offlineGraceS: 60,
+  uptimeTargetPct: 97,
+  uptimeExcludeEvCommunicationError: false,
+  alertRiseMinShare: 0.5,
+  alertRiseMinEpisodes: 10,
 };
 
 /** The thresholds under the parameter names the SQL uses. */
-export function analysisParameters(config: AnalysisConfig): Record<string, number> {
+export function analysisParameters(config: AnalysisConfig): Record<string, number | boolean> {
   return {
     repeat_window_h: config.repeatWindowH,
     chronic_min_episodes: config.chronicMinEpisodes,
@@ -85,5 +108,11 @@ export function analysisParameters(config: AnalysisConfig): Record<string, numbe
     mechanism_min_stuck_locks: config.mechanismMinStuckLocks,
     very_frequent_share: config.veryFrequentShare,
     frequent_share: config.frequentShare,
+    default_heartbeat_interval_s: config.defaultHeartbeatIntervalS,
+    offline_grace_s: config.offlineGraceS,
+    uptime_target_pct: config.uptimeTargetPct,
+    uptime_exclude_ev_communication_error: config.uptimeExcludeEvCommunicationError,
+    alert_rise_min_share: config.alertRiseMinShare,
+    alert_rise_min_episodes: config.alertRiseMinEpisodes,
   };
 }
