@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
-import { Database } from '../db/database.js';
 import { usageError } from '../errors.js';
-import { defaultIngestConfig } from '../ingest/config.js';
 import { parseWindowBound } from '../analysis/window.js';
 import { nightlyWindows, runNightly, type NightlyWindow } from '../nightly/nightly.js';
 import { processOutput, terminalSafe, type Output } from '../tty.js';
@@ -42,23 +40,19 @@ A crontab line (every night at 02:30, output kept by date):
     )
     .action(async (inbox: string, options: NightlyCommandOptions) => {
       const until = options.until === undefined ? undefined : parseWindowBound(options.until, 'to');
-      const db = await Database.open(options.db, { memoryLimit: defaultIngestConfig.memoryLimit });
-      try {
-        const result = await runNightly(db, {
-          inbox,
-          outDir: options.out,
-          window: options.window,
-          until,
-          maxRejects: options.maxRejects,
-          tz: options.tz,
-          log: (stage, text) => output.out(`${stage.padEnd(10)} ${terminalSafe(text)}`),
-        });
-        if (result.exitCode !== 0) {
-          output.err(`${result.ingest.rejected} lines were rejected, more than --max-rejects ${options.maxRejects}: see data_quality.csv and the report's data-quality section.`);
-          process.exitCode = result.exitCode;
-        }
-      } finally {
-        db.close();
+      const result = await runNightly({
+        dbPath: options.db,
+        inbox,
+        outDir: options.out,
+        window: options.window,
+        until,
+        maxRejects: options.maxRejects,
+        tz: options.tz,
+        log: (stage, text) => output.out(`${stage.padEnd(10)} ${terminalSafe(text)}`),
+      });
+      if (result.exitCode !== 0) {
+        output.err(`${result.ingest.rejected} lines were rejected, more than --max-rejects ${options.maxRejects}: see data_quality.csv and the report's data-quality section.`);
+        process.exitCode = result.exitCode;
       }
     });
 }

@@ -1,6 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Database } from '../db/database.js';
+import { Database } from '../db/database.js';
+import { defaultIngestConfig } from '../ingest/config.js';
 import { CliError, ExitCode } from '../errors.js';
 import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
 import { runResult } from '../analysis/results.js';
@@ -13,6 +14,7 @@ export const nightlyWindows = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '
 export type NightlyWindow = keyof typeof nightlyWindows;
 
 export interface NightlyOptions {
+  dbPath: string;
   inbox: string;
   outDir: string;
   window: NightlyWindow;
@@ -40,38 +42,48 @@ export interface NightlyResult {
  * outDir/<YYYY-MM-DD>/ and point outDir/latest at it. Only one run works on an output folder at a time; a run killed
  * at any point leaves the database and the last complete folder as they were, and the next run completes the work.
  */
-export async function runNightly(db: Database, options: NightlyOptions): Promise<NightlyResult> {
+export async function runNightly(options: NightlyOptions): Promise<NightlyResult> {
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
+  // the run lock comes first: a second run must change nothing, not even create the database
   const lock = await acquireRunLock(join(outDir, '.nightly.lock'));
   try {
-    await removeLeftovers(outDir, await readdir(outDir));
-
-    const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false });
-    options.log(
-      'ingest',
-      `${ingest.files_ingested} new file(s), ${ingest.files_skipped} already ingested: ${n(ingest.messages)} messages, ` +
-        `${n(ingest.duplicates)} duplicates, ${n(ingest.rejected)} rejected lines`,
-    );
-
-    const window = await nightWindow(db, options);
-    const [totals] = await runResult<{ episodes: number; stations_affected: number; open_episodes: number }>(db, 'summary_totals', { window });
-    options.log('window', `${window.from} to ${window.to} (${options.window}): ${n(totals?.episodes ?? 0)} error episodes on ${n(totals?.stations_affected ?? 0)} stations`);
-
-    const staged = await stagingFolder(outDir);
-    const exported = await exportResults(db, staged, { window, format: 'csv' });
-    options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
-    for (const line of (await options.extraOutputs?.(db, staged, window)) ?? []) options.log(line.stage, line.text);
-
-    const name = folderName(window);
-    const folder = await publish(outDir, staged, name);
-    options.log('published', `${folder} (latest -> ${name})`);
-
-    const exitCode = ingest.rejected > options.maxRejects ? ExitCode.rejected : ExitCode.ok;
-    return { ingest, window, folder, exported, exitCode };
+    const db = await Database.open(options.dbPath, { memoryLimit: defaultIngestConfig.memoryLimit });
+    try {
+      return await night(db, outDir, options);
+    } finally {
+      db.close();
+    }
   } finally {
     await lock.release();
   }
+}
+
+async function night(db: Database, outDir: string, options: NightlyOptions): Promise<NightlyResult> {
+  await removeLeftovers(outDir, await readdir(outDir));
+
+  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false });
+  options.log(
+    'ingest',
+    `${ingest.files_ingested} new file(s), ${ingest.files_skipped} already ingested: ${n(ingest.messages)} messages, ` +
+      `${n(ingest.duplicates)} duplicates, ${n(ingest.rejected)} rejected lines`,
+  );
+
+  const window = await nightWindow(db, options);
+  const [totals] = await runResult<{ episodes: number; stations_affected: number; open_episodes: number }>(db, 'summary_totals', { window });
+  options.log('window', `${window.from} to ${window.to} (${options.window}): ${n(totals?.episodes ?? 0)} error episodes on ${n(totals?.stations_affected ?? 0)} stations`);
+
+  const staged = await stagingFolder(outDir);
+  const exported = await exportResults(db, staged, { window, format: 'csv' });
+  options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
+  for (const line of (await options.extraOutputs?.(db, staged, window)) ?? []) options.log(line.stage, line.text);
+
+  const name = folderName(window);
+  const folder = await publish(outDir, staged, name);
+  options.log('published', `${folder} (latest -> ${name})`);
+
+  const exitCode = ingest.rejected > options.maxRejects ? ExitCode.rejected : ExitCode.ok;
+  return { ingest, window, folder, exported, exitCode };
 }
 
 /** The window ends at --until, or just after the latest data so that its last event counts. */

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliPath, fixture, query, runCli, tempDir } from '../ingest/helpers.js';
+
+function inboxWith(...files: string[]): { dir: string; inbox: string; out: string; db: string } {
+  const dir = tempDir();
+  const inbox = join(dir, 'inbox');
+  mkdirSync(inbox);
+  for (const file of files) copyFileSync(file, join(inbox, file.split('/').pop()!));
+  return { dir, inbox, out: join(dir, 'out'), db: join(dir, 'faults.duckdb') };
+}
+
+const sample = join(fixture('..'), 'sample/fleet-3-days.jsonl.gz');
+
+describe('nightly', () => {
+  it('ingests the inbox, writes the window into DIR/<date>/ and points DIR/latest at it', async () => {
+    const { inbox, out, db } = inboxWith(sample, fixture('frames.csv'));
+    const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2026-03-05T00:00:00Z']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stages = run.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
+    expect(stages[0]).toBe('ingest');
+    expect(stages).toContain('window');
+    expect(stages).toContain('exports');
+    expect(stages.at(-1)).toBe('published');
+    expect(run.stdout).toContain('2 new file(s), 0 already ingested: 60,011 messages, 0 duplicates, 3 rejected lines');
+    expect(run.stdout).toContain('2026-03-04T00:00:00.000Z to 2026-03-05T00:00:00.000Z (24h)');
+    expect(readlinkSync(join(out, 'latest'))).toBe('2026-03-04');
+    expect(readdirSync(join(out, '2026-03-04'))).toContain('episodes.csv');
+    expect(readdirSync(out).filter((e) => e.startsWith('.'))).toEqual([]);
+    expect(await query(db, 'select count(*) as files from files')).toEqual([{ files: 2 }]);
+  });
+
+  it('a second night ingests only the new files and replaces that date folder whole', () => {
+    const { inbox, out, db } = inboxWith(sample);
+    expect(runCli(['nightly', inbox, '--db', db, '--out', out]).status).toBe(0);
+    copyFileSync(fixture('frames.csv'), join(inbox, 'frames.csv'));
+    const again = runCli(['nightly', inbox, '--db', db, '--out', out]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('1 new file(s), 1 already ingested: 11 messages');
+  });
+
+  it('exits 3 when more lines were rejected than --max-rejects, and still publishes', () => {
+    const { inbox, out, db } = inboxWith(fixture('frames.csv'));
+    const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--max-rejects', '2']);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain('3 lines were rejected, more than --max-rejects 2');
+    expect(existsSync(join(out, 'latest'))).toBe(true);
+  });
+
+  it('refuses to start while another run holds the output folder, and changes nothing', () => {
+    const { inbox, out, db } = inboxWith(fixture('frames.csv'));
+    mkdirSync(out);
+    // this test process is alive, so its pid in the lock file stands for a run in progress
+    writeFileSync(join(out, '.nightly.lock'), JSON.stringify({ pid: process.pid, started_at: '2026-11-23T02:30:00Z' }));
+    const run = runCli(['nightly', inbox, '--db', db, '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`another nightly run (pid ${process.pid}`);
+    expect(existsSync(db)).toBe(false);
+    expect(readdirSync(out)).toEqual(['.nightly.lock']);
+  });
+
+  it('two runs started together: one works, the other exits 1, and the result is whole', async () => {
+    const { inbox, out, db } = inboxWith(sample, fixture('frames.csv'));
+    const start = () =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [cliPath, 'nightly', inbox, '--db', db, '--out', out], { stdio: 'ignore' });
+        child.on('exit', (code) => resolve(code));
+      });
+    const codes = (await Promise.all([start(), start()])).sort();
+    expect(codes).toEqual([0, 1]);
+    expect(await query(db, 'select count(*) as files, sum(messages) as messages from files')).toEqual([{ files: 2, messages: 60_011 }]);
+    expect(readdirSync(join(out, 'latest'))).toContain('episodes.csv');
+  });
+
+  it('a run killed midway leaves the last complete folder; the next run completes the work', async () => {
+    const { inbox, out, db } = inboxWith(fixture('frames.csv'));
+    expect(runCli(['nightly', inbox, '--db', db, '--out', out]).status).toBe(0);
+    const before = readlinkSync(join(out, 'latest'));
+    copyFileSync(sample, join(inbox, 'fleet.jsonl.gz'));
+    const child = spawn(process.execPath, [cliPath, 'nightly', inbox, '--db', db, '--out', out], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 1200));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    // whatever the kill interrupted, latest still names a complete folder
+    const latest = readlinkSync(join(out, 'latest'));
+    expect([before, '2026-03-05']).toContain(latest);
+    expect(readdirSync(join(out, latest))).toContain('episodes.csv');
+    const rerun = runCli(['nightly', inbox, '--db', db, '--out', out]);
+    expect(rerun.status).toBe(0);
+    expect(readlinkSync(join(out, 'latest'))).toBe('2026-03-05');
+    expect(readdirSync(out).filter((e) => e.startsWith('.'))).toEqual([]);
+    expect(await query(db, 'select count(*) as files from files')).toEqual([{ files: 2 }]);
+  });
+
+  it('exits 2 on a bad --window or --until', () => {
+    expect(runCli(['nightly', '/tmp', '--window', '2h']).status).toBe(2);
+    expect(runCli(['nightly', '/tmp', '--until', 'tomorrow']).status).toBe(2);
+  });
+});
