@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { Database } from '../db/database.js';
+import { requireSchema } from '../db/migrations.js';
+import { parseWindow, windowFormatHelp } from '../analysis/window.js';
+import { usageError } from '../errors.js';
+import { writeReport } from '../report/report.js';
+import { formatBytes, processOutput, type Output } from '../tty.js';
+import { dbOption } from './options.js';
+
+interface ReportCommandOptions {
+  db: string;
+  from?: string;
+  to?: string;
+  station: string[];
+  out: string;
+}
+
+export function reportCommand(output: Output = processOutput): Command {
+  return new Command('report')
+    .description('Write the fault report for a window as one self-contained HTML file (opens offline, prints, works on a phone).')
+    .addOption(dbOption())
+    .option('--from <time>', `start of the window, inclusive (${windowFormatHelp}); default: the start of the data`)
+    .option('--to <time>', 'end of the window, exclusive; a date alone includes that whole day; default: the end of the data')
+    .option('--station <id>', 'only this station (exact id; repeat for more); default: every station', collect, [])
+    .option('--out <file>', 'the HTML file to write (replaced if it exists)', 'report.html')
+    .addHelpText('after', '\nHeadline figures compare with the window of the same length just before --from.')
+    .action(async (options: ReportCommandOptions) => {
+      const window = parseWindow(options);
+      const db = await Database.open(options.db, { readOnly: true });
+      try {
+        await requireSchema(db);
+        const report = await writeReport(db, options.out, { window, stations: options.station });
+        output.out(formatWritten(report));
+      } finally {
+        db.close();
+      }
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  if (value === '') throw usageError('--station needs a station id');
+  return [...previous, value];
+}
+
+export function formatWritten(report: { path: string; bytes: number; episodes: number; stations: number; detailSections: number }): string {
+  const faults = report.episodes ? `${report.episodes} error episodes on ${report.stations} stations, ${report.detailSections} station sections` : 'no faults in this window';
+  return `Report written to ${report.path} (${formatBytes(report.bytes)}; ${faults}).`;
+}
