@@ -131,6 +131,24 @@ describe('ingest command', () => {
     expect(await counts(db)).toEqual([{ files: 1, messages: 0, statuses: 5, rejects: 3 }]);
   });
 
+  it('summary and export while an ingest holds the database say so and exit 1, without a stack trace', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'db.duckdb');
+    expect(runCli(['ingest', fixture('status.csv'), '--db', db]).status).toBe(0);
+    const holder = await DuckDBInstance.create(db);
+    try {
+      for (const args of [['summary'], ['export', join(dir, 'out')]]) {
+        const run = runCli([...args, '--db', db]);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toContain('database in use by another process');
+        expect(run.stderr).toContain('Wait for that run to finish');
+        expect(run.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      holder.closeSync();
+    }
+  });
+
   it('after a SIGKILL mid-ingest, the next run gives the same result as an uninterrupted one', async () => {
     const dir = tempDir();
     const big = join(dir, 'big.jsonl');
