@@ -100,10 +100,23 @@ describe('lock failures', { timeout: 30_000 }, () => {
     ]);
   });
 
+  test('the thresholds are configurable: with a one-hour stuck threshold the 42-minute failure is undetermined', async () => {
+    await statuses(db, [
+      { at: '11:00', connector: 2, status: 'Available' },
+      { at: '12:00', connector: 2, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '12:42', connector: 2, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', ['classification'], { config: { stuckMinDurationS: 3600 } })).toEqual([{ classification: 'undetermined' }]);
+  });
+
   test('a long lock failure at plug-in is undetermined: the two sides conflict', async () => {
     await statuses(db, failedPlugIn('03-02', 40 * 60));
     expect(await rows(db, 'lock_failures', verdict)).toEqual([
       { classification: 'undetermined', reason: 'conflicting evidence: raised 10 s after plug-in, no transaction running; cleared by itself after 40 min' },
+    ]);
+    // with a misuse window of an hour and a stuck threshold of two, the same failure is misuse
+    expect(await rows(db, 'lock_failures', ['classification'], { config: { misuseMaxDurationS: 3600, stuckMinDurationS: 7200 } })).toEqual([
+      { classification: 'driver_misuse' },
     ]);
   });
 
@@ -223,6 +236,12 @@ describe('lock connectors', { timeout: 30_000 }, () => {
         verdict_reason: '4 of 4 plug-in attempts failed with a lock failure, 0 successful session(s); 4 lock failure(s) within 7 days at most',
       },
     ]);
+  });
+
+  test('the mechanism rule is configurable', async () => {
+    await statuses(db, [...failedPlugIn('03-02', 20), ...failedPlugIn('03-03', 25)]);
+    expect(await rows(db, 'lock_connectors', ['mechanism_suspected'])).toEqual([{ mechanism_suspected: false }]);
+    expect(await rows(db, 'lock_connectors', ['mechanism_suspected'], { config: { mechanismMinFailures: 2 } })).toEqual([{ mechanism_suspected: true }]);
   });
 
   test('lock failures among many successful sessions do not make the mechanism suspect', async () => {
