@@ -193,6 +193,7 @@ explained as (
         case
             when open then format('still open after {}', human_duration(full_duration_s))
             when reset_cleared then format('lasted {}', human_duration(full_duration_s))
+            when unlock_freed then format('cleared {} after the unlock ({} in all)', human_duration(epoch(ended_at) - epoch(last_unlocked_at)), human_duration(full_duration_s))
             when remote_commands = 0 then format('cleared by itself after {}', human_duration(full_duration_s))
             else format('cleared after {}', human_duration(full_duration_s))
         end as clear_text,

@@ -78,7 +78,7 @@ describe('lock failures', { timeout: 30_000 }, () => {
     expect(await rows(db, 'lock_failures', [...verdict, 'after_stop'])).toEqual([
       {
         classification: 'stuck_lock',
-        reason: 'raised 20 s after transaction 5 stopped, cable not yet removed; remote unlock: Unlocked; cleared after 100 s',
+        reason: 'raised 20 s after transaction 5 stopped, cable not yet removed; remote unlock: Unlocked; cleared 30 s after the unlock (100 s in all)',
         after_stop: true,
       },
     ]);
