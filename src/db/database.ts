@@ -53,6 +53,12 @@ export class Database {
     await this.connection.run(sql, params as never);
   }
 
+  /** Runs a statement that writes rows (INSERT, COPY) and returns how many it wrote. */
+  async runCounting(sql: string, params?: Params): Promise<number> {
+    const result = await this.connection.run(sql, params as never);
+    return Number(result.rowsChanged);
+  }
+
   /** Runs every statement of a multi-statement SQL text in order (no parameters). */
   async runScript(sql: string): Promise<void> {
     for (const statement of splitStatements(sql)) await this.connection.run(statement);
