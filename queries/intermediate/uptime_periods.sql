@@ -1,0 +1,121 @@
+-- Grain: one row per port and down period that overlaps the analysis window: a run of Faulted or Unavailable
+-- notifications on the port itself or on connector 0 (the whole station, so it takes every port down), or an
+-- offline gap of the station. started_at/ended_at are the period's real times; a period still going at the end of
+-- the data ends at data_end and is open. Periods of one port overlap one another: uptime_outages merges them.
+-- Offline: nothing came from the station (any message not sent by the central system) for longer than its
+-- heartbeat interval plus $offline_grace_s. The period runs from when the missed heartbeat was due (the last
+-- message + the interval) to the next message, or to the end of the data. The interval is the last one the station
+-- was given at or before the gap: an accepted BootNotification's interval or an accepted ChangeConfiguration of
+-- HeartbeatInterval, else $default_heartbeat_interval_s. Before a station's first message nothing is known: no gap.
+-- excluded: the period's minutes are NEVI excluded minutes (Faulted with EVCommunicationError, only when
+-- $uptime_exclude_ev_communication_error is on). Reads the temp tables uptime_ports, status_changes and
+-- analysis_window.
+with status_periods as (
+    -- Faulted and Unavailable runs on any connector (0 = the whole station) that overlap the window
+    select
+        s.station_id,
+        s.connector_id as source_connector_id,
+        lower(s.status) as cause,
+        case when s.status = 'Faulted' then s.error_code end as error_code,
+        s.changed_at as started_at,
+        coalesce(s.next_changed_at, w.data_end) as ended_at,
+        s.next_changed_at is null as open
+    from status_changes s, analysis_window w
+    where s.status in ('Faulted', 'Unavailable')
+        and s.changed_at < w.window_end
+        and coalesce(s.next_changed_at, w.data_end) > w.window_start
+),
+intervals as (
+    -- heartbeat intervals the stations were given, from when they applied
+    select station_id, booted_at as set_at, heartbeat_interval_s as interval_s
+    from station_boots
+    where registration_status = 'Accepted' and heartbeat_interval_s > 0
+    union all
+    select station_id, requested_at, try_cast(trim(json_text(request, '$.value')) as integer)
+    from remote_commands
+    where action = 'ChangeConfiguration'
+        and lower(json_text(request, '$.key')) = 'heartbeatinterval'
+        and outcome in ('Accepted', 'RebootRequired')
+        and try_cast(trim(json_text(request, '$.value')) as integer) > 0
+),
+station_messages as (
+    -- receive times of everything the stations sent
+    select station_id, received_at
+    from messages
+    where coalesce(direction, 'in') = 'in'
+),
+near_window as (
+    -- each station's messages in the window, and its last one before and first one after, so the gaps that cross
+    -- the window's bounds keep their real length
+    select m.station_id, m.received_at
+    from station_messages m, analysis_window w
+    where m.received_at >= w.window_start and m.received_at <= w.window_end
+    union all
+    select m.station_id, max(m.received_at)
+    from station_messages m, analysis_window w
+    where m.received_at < w.window_start
+    group by m.station_id
+    union all
+    select m.station_id, min(m.received_at)
+    from station_messages m, analysis_window w
+    where m.received_at > w.window_end
+    group by m.station_id
+),
+gaps as (
+    -- each message with the next one from the same station (none after the station's last message)
+    select
+        station_id,
+        received_at as last_at,
+        lead(received_at) over (partition by station_id order by received_at) as next_at
+    from near_window
+),
+gaps_with_interval as (
+    -- the heartbeat interval in force when each gap began
+    select
+        g.station_id,
+        g.last_at,
+        g.next_at,
+        coalesce(i.interval_s, $default_heartbeat_interval_s) as interval_s
+    from gaps g
+    asof left join intervals i
+        on i.station_id = g.station_id and i.set_at <= g.last_at
+),
+offline_periods as (
+    -- gaps longer than the interval plus the grace, from when the missed heartbeat was due, overlapping the window
+    select
+        g.station_id,
+        cast(null as integer) as source_connector_id,
+        'offline' as cause,
+        cast(null as varchar) as error_code,
+        g.last_at + to_seconds(cast(g.interval_s as double)) as started_at,
+        coalesce(g.next_at, w.data_end) as ended_at,
+        g.next_at is null as open
+    from gaps_with_interval g, analysis_window w
+    where epoch(coalesce(g.next_at, w.data_end)) - epoch(g.last_at) > g.interval_s + $offline_grace_s
+        and g.last_at + to_seconds(cast(g.interval_s as double)) < w.window_end
+        and coalesce(g.next_at, w.data_end) > w.window_start
+),
+port_periods as (
+    -- the periods each port was down for: its own and connector 0's status runs, and the station's offline gaps
+    select p.station_id, p.connector_id, s.source_connector_id, s.cause, s.error_code, s.started_at, s.ended_at, s.open
+    from uptime_ports p
+    join status_periods s
+        on s.station_id = p.station_id and s.source_connector_id in (0, p.connector_id)
+    union all
+    select p.station_id, p.connector_id, o.source_connector_id, o.cause, o.error_code, o.started_at, o.ended_at, o.open
+    from uptime_ports p
+    join offline_periods o
+        on o.station_id = p.station_id
+)
+select
+    station_id,
+    connector_id,
+    cause,
+    source_connector_id,
+    error_code,
+    started_at,
+    ended_at,
+    open,
+    coalesce($uptime_exclude_ev_communication_error and cause = 'faulted' and error_code = 'EVCommunicationError', false) as excluded
+from port_periods
+where ended_at > started_at
