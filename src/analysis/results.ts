@@ -15,6 +15,10 @@ export const intermediates = [
   'recurrence',
   'lock_connectors',
   'data_quality',
+  'uptime_ports',
+  'uptime_periods',
+  'uptime_outages',
+  'uptime',
 ] as const;
 
 /** Named results: queries/<name>.sql. */
@@ -31,6 +35,9 @@ export const resultNames = [
   'data_quality_models',
   'data_quality_findings',
   'summary_totals',
+  'uptime',
+  'uptime_outages',
+  'uptime_stations',
 ] as const;
 export type ResultName = (typeof resultNames)[number];
 
@@ -46,6 +53,7 @@ export const exportedResults = [
   'data_quality',
   'remediation_fleet',
   'data_quality_models',
+  'uptime',
 ] as const satisfies readonly ResultName[];
 
 export interface AnalysisOptions {
