@@ -5,14 +5,14 @@
 -- CALLRESULTs and CALLERRORs take theirs from the CALL they answer, later.
 create or replace temp table stage_frames as
 with candidates as (
-    -- frames as lists of JSON elements, from one parse; null when the frame is not a JSON array
+    -- frames as lists of JSON elements (parsed already, or from the frame's text in one parse); null when not an array
     select
         line_no,
         station_id,
         received_at,
         direction,
-        case when json_valid(frame) then json_transform(frame, '["JSON"]') end as e,
-        json_valid(frame) as valid_json
+        coalesce(frame_elements, case when json_valid(frame) then json_transform(frame, '["JSON"]') end) as e,
+        frame_elements is not null or json_valid(frame) as valid_json
     from stage_parsed
     where kind = 'frame'
 ),
@@ -20,6 +20,7 @@ typed as (
     -- element types decide what the frame is
     select
         *,
+        json_extract_string(e[3], '$') as e3_text,
         len(e) as n,
         try_cast(e[1]::varchar as integer) as message_type,
         json_type(e[2]) as id_type,
@@ -54,10 +55,10 @@ select
     case when reason is null then coalesce(
         direction,
         case
-            when message_type = 2 and json_extract_string(e[3], '$') in (
+            when message_type = 2 and e3_text in (
                 'BootNotification', 'Heartbeat', 'StatusNotification', 'Authorize', 'StartTransaction', 'StopTransaction',
                 'MeterValues', 'DataTransfer', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification') then 'in'
-            when message_type = 2 and json_extract_string(e[3], '$') in (
+            when message_type = 2 and e3_text in (
                 'UnlockConnector', 'Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'ChangeAvailability',
                 'ChangeConfiguration', 'GetConfiguration', 'TriggerMessage', 'ClearCache', 'GetDiagnostics', 'UpdateFirmware',
                 'SendLocalList', 'GetLocalListVersion', 'ReserveNow', 'CancelReservation', 'SetChargingProfile',
@@ -66,10 +67,10 @@ select
     ) end as direction,
     message_type::utinyint as message_type,
     json_extract_string(e[2], '$') as unique_id,
-    case when message_type = 2 then json_extract_string(e[3], '$') end as action,
+    case when message_type = 2 then e3_text end as action,
     case message_type when 2 then e[4] when 3 then e[3] when 4 then e[5] end as payload,
-    case when message_type = 4 then json_extract_string(e[3], '$') end as error_code,
+    case when message_type = 4 then e3_text end as error_code,
     case when message_type = 4 then json_extract_string(e[4], '$') end as error_description,
-    -- the elements re-serialised: the minified frame, so spacing never hides a duplicate
-    hash(to_json(e)::varchar) as frame_hash
+    -- the parsed elements (stored minified), so spacing never hides a duplicate
+    hash(e) as frame_hash
 from checked

@@ -3,7 +3,7 @@
 create or replace temp view stage_outcomes as
 with bad_frames as (
     -- frames that are not OCPP-J, with the frame text as their raw text
-    select f.line_no, f.reason, p.frame as raw
+    select f.line_no, f.reason, coalesce(p.frame, to_json(p.frame_elements)::varchar) as raw
     from stage_frames f
     join stage_parsed p using (line_no)
     where not f.valid

@@ -50,5 +50,6 @@ select
     station_id,
     received_at,
     direction,
+    null::json[] as frame_elements,
     frame
 from judged

@@ -10,13 +10,14 @@ with lines as (
     from ingest_lines($path, $compression, $max_line_bytes)
 ),
 objects as (
-    -- the usual keys, taken in one parse; json_transform leaves absent or mistyped keys null
+    -- the usual keys, taken in one parse; json_transform leaves absent or mistyped keys null. A frame sent as an
+    -- array arrives as its elements here, so it is never written out and parsed again
     select
         line_no,
         line,
         json_valid(line) as valid,
         case when json_valid(line) then json_transform(line, '{
-            "timestamp": "VARCHAR", "chargeBoxId": "VARCHAR", "direction": "VARCHAR", "message": "JSON"
+            "timestamp": "VARCHAR", "chargeBoxId": "VARCHAR", "direction": "VARCHAR", "message": ["JSON"]
         }') end as j,
         -- valid JSON that starts with a brace is an object
         starts_with(ltrim(line), '{') as is_object
@@ -36,11 +37,15 @@ picked as (
             '$.chargePointId', '$.stationId', '$.station_id', '$.identity', '$.charge_box_id', '$.charge_point_id'
         ]), x -> x is not null)[1] end)), '') as station_id,
         lower(trim(j.direction)) as direction_text,
-        coalesce(j.message, case when valid then list_filter(json_extract(line, ['$.frame', '$.msg']), x -> x is not null)[1] end) as message
+        j.message as elements,
+        -- a frame that is not an array (a JSON string holding one, or something else) or under another key
+        case when valid and j.message is null then
+            list_filter(json_extract(line, ['$.message', '$.frame', '$.msg']), x -> x is not null and json_type(x) <> 'NULL')[1]
+        end as message
     from objects
 ),
 typed as (
-    -- typed values; a frame sent as a JSON string is unwrapped
+    -- typed values; a frame sent as a JSON string is unwrapped; an array under an alias key is taken apart
     select
         *,
         parse_time(time_text, $tz) as received_at,
@@ -50,7 +55,8 @@ typed as (
             when direction_text in ('out', 'outgoing', 'outbound', 'sent', 'sending', 'tx') then 'out'
             else 'invalid'
         end as direction,
-        case when json_type(message) = 'VARCHAR' then json_extract_string(message, '$') else message::varchar end as frame
+        coalesce(elements, case when json_type(message) = 'ARRAY' then json_transform(message, '["JSON"]') end) as frame_elements,
+        case when json_type(message) = 'VARCHAR' then json_extract_string(message, '$') when json_type(message) <> 'ARRAY' then message::varchar end as frame
     from picked
 ),
 judged as (
@@ -65,7 +71,7 @@ judged as (
             when time_text is null then 'no timestamp (expected timestamp, receivedAt or time)'
             when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
             when direction = 'invalid' then 'direction is neither in nor out: ' || left(direction_text, 20)
-            when frame is null or frame = 'null' then 'no OCPP-J frame (expected message, frame or msg)'
+            when frame_elements is null and frame is null then 'no OCPP-J frame (expected message, frame or msg)'
         end as reason
     from typed
 )
@@ -77,5 +83,6 @@ select
     station_id,
     received_at,
     direction,
+    frame_elements,
     frame
 from judged

@@ -52,5 +52,6 @@ select
     station_id,
     received_at,
     direction,
+    null::json[] as frame_elements,
     frame
 from judged
