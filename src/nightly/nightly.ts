@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Database } from '../db/database.js';
 import { defaultIngestConfig } from '../ingest/config.js';
@@ -7,6 +7,9 @@ import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
 import { runResult } from '../analysis/results.js';
 import type { AnalysisWindow } from '../analysis/window.js';
 import { exportResults, type ExportedFile } from '../export/export.js';
+import { buildAlerts, type Alert } from '../analysis/alerts.js';
+import { writeReport } from '../report/report.js';
+import { formatBytes } from '../tty.js';
 import { acquireRunLock } from './lock.js';
 import { publish, removeLeftovers, stagingFolder } from './publish.js';
 
@@ -25,8 +28,6 @@ export interface NightlyOptions {
   tz: string;
   /** one line per stage, as it completes */
   log: (stage: string, text: string) => void;
-  /** the outputs besides the CSV exports (report, alerts), written into the night's folder */
-  extraOutputs?: (db: Database, folder: string, window: AnalysisWindow) => Promise<{ stage: string; text: string }[]>;
 }
 
 export interface NightlyResult {
@@ -38,7 +39,7 @@ export interface NightlyResult {
 }
 
 /**
- * One night: ingest what is new in the inbox, then write the window's exports (and report, alerts) into
+ * One night: ingest what is new in the inbox, then write the window's CSV exports, alerts.json and report.html into
  * outDir/<YYYY-MM-DD>/ and point outDir/latest at it. Only one run works on an output folder at a time; a run killed
  * at any point leaves the database and the last complete folder as they were, and the next run completes the work.
  */
@@ -76,10 +77,14 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
   const staged = await stagingFolder(outDir);
   const exported = await exportResults(db, staged, { window, format: 'csv' });
   options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
-  for (const line of (await options.extraOutputs?.(db, staged, window)) ?? []) options.log(line.stage, line.text);
+  const alerts = await buildAlerts(db, { window });
+  await writeFile(join(staged, 'alerts.json'), `${JSON.stringify({ window, alerts }, null, 2)}\n`);
+  options.log('alerts', alerts.length ? `${alerts.length}: ${countByKind(alerts)}` : 'none');
+  const report = await writeReport(db, join(staged, 'report.html'), { window });
 
   const name = folderName(window);
   const folder = await publish(outDir, staged, name);
+  options.log('report', join(folder, 'report.html') + ` (${formatBytes(report.bytes)})`);
   options.log('published', `${folder} (latest -> ${name})`);
 
   const exitCode = ingest.rejected > options.maxRejects ? ExitCode.rejected : ExitCode.ok;
@@ -104,3 +109,9 @@ export function folderName(window: AnalysisWindow): string {
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
+
+function countByKind(alerts: readonly Alert[]): string {
+  const counts = new Map<string, number>();
+  for (const alert of alerts) counts.set(alert.kind, (counts.get(alert.kind) ?? 0) + 1);
+  return [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, fixture, query, runCli, tempDir } from '../ingest/helpers.js';
 
@@ -23,12 +23,16 @@ describe('nightly', () => {
     const stages = run.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
     expect(stages[0]).toBe('ingest');
     expect(stages).toContain('window');
-    expect(stages).toContain('exports');
-    expect(stages.at(-1)).toBe('published');
+    expect(stages).toEqual(['ingest', 'window', 'exports', 'alerts', 'report', 'published']);
     expect(run.stdout).toContain('2 new file(s), 0 already ingested: 60,011 messages, 0 duplicates, 3 rejected lines');
     expect(run.stdout).toContain('2026-03-04T00:00:00.000Z to 2026-03-05T00:00:00.000Z (24h)');
     expect(readlinkSync(join(out, 'latest'))).toBe('2026-03-04');
-    expect(readdirSync(join(out, '2026-03-04'))).toContain('episodes.csv');
+    const files = readdirSync(join(out, '2026-03-04'));
+    for (const file of ['report.html', 'alerts.json', 'episodes.csv', 'uptime.csv', 'lock_failures.csv']) expect(files).toContain(file);
+    expect(run.stdout).toContain(join(out, '2026-03-04', 'report.html'));
+    const alerts = JSON.parse(readFileSync(join(out, 'latest', 'alerts.json'), 'utf8'));
+    expect(alerts.window).toEqual({ from: '2026-03-04T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z' });
+    expect(Array.isArray(alerts.alerts)).toBe(true);
     expect(readdirSync(out).filter((e) => e.startsWith('.'))).toEqual([]);
     expect(await query(db, 'select count(*) as files from files')).toEqual([{ files: 2 }]);
   });
