@@ -43,6 +43,9 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function formatWritten(report: { path: string; bytes: number; episodes: number; stations: number; detailSections: number }): string {
-  const faults = report.episodes ? `${report.episodes} error episodes on ${report.stations} stations, ${report.detailSections} station sections` : 'no faults in this window';
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const faults = report.episodes
+    ? `${plural(report.episodes, 'error episode')} on ${plural(report.stations, 'station')}, ${plural(report.detailSections, 'station section')}`
+    : 'no faults in this window';
   return `Report written to ${report.path} (${formatBytes(report.bytes)}; ${faults}).`;
 }

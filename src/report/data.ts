@@ -32,7 +32,7 @@ export const defaultReportLimits: ReportLimits = {
   mechanismRows: 40,
   modelRows: 25,
   qualityModelRows: 30,
-  stationEpisodes: 60,
+  stationEpisodes: 40,
   dailyMaxDays: 92,
 };
 

@@ -567,7 +567,7 @@ ${parts}</section>`,
         end: Math.min(barEnd, end),
         error_code: e['error_code'],
         faded: e['faulted'] === true ? 0 : 1,
-        tip: `connector ${num(e['connector_id'])} · ${e['error_code']} (${e['status']}) from ${formatTime(e['started_at'])}${e['open'] === true ? ', still open' : ` for ${formatDuration(e['full_duration_s'])}`}${e['classification'] ? ` · ${e['classification']}` : ''}`,
+        tip: `${e['error_code']} (${e['status']}) ${formatMinute(e['started_at'])}, ${e['open'] === true ? 'still open' : formatDuration(e['full_duration_s'])}${e['classification'] ? `, ${lockClassLabels[String(e['classification'])] ?? e['classification']}` : ''}`,
       };
     });
     const id = `chart-${++this.chartCount}`;
@@ -587,7 +587,6 @@ ${parts}</section>`,
         { header: 'error code', kind: 'code', cell: (e) => e['error_code'] },
         { header: 'status', cell: (e) => text(e['status']) },
         { header: 'duration', kind: 'num', cell: (e) => (e['open'] === true ? html`${formatDuration(e['full_duration_s'])} <span class="badge open">open</span>` : formatDuration(e['full_duration_s'])), sort: (e) => num(e['full_duration_s']) },
-        { header: 'ended', kind: 'code', cell: (e) => formatTime(e['ended_at']) },
         { header: 'repeats', kind: 'num', cell: (e) => formatCount(e['notifications']), sort: (e) => num(e['notifications']) },
         { header: 'lock class', cell: (e) => (e['classification'] ? html`<span class="badge ${String(e['classification'])}">${lockClassLabels[String(e['classification'])] ?? e['classification']}</span>` : '–'), sort: (e) => String(e['classification'] ?? '') },
         { header: 'info', kind: 'text', cell: (e) => text(e['info']) },

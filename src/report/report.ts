@@ -49,7 +49,7 @@ export async function writeReport(db: Database, out: string, options: BuildRepor
     await writeFile(partial, report.html, 'utf8');
     await rename(partial, path);
   } catch (error) {
-    await rm(partial, { force: true });
+    await rm(partial, { force: true }).catch(() => undefined);
     throw new CliError(`cannot write the report to ${path}: ${(error as Error).message}\nCheck that --out names a file in a folder you can write to.`, 1, { cause: error });
   }
   return { ...report, path };

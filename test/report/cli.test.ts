@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cliPath, tempDir } from '../ingest/helpers.js';
+import { fixtureLogs, repoRoot, withoutGeneratedLine } from './helpers.js';
+
+/** `ocpp-faults report` as a user runs it: the built CLI, spawned (asynchronously, so the test worker stays responsive). */
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1', CI: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('ocpp-faults report', () => {
+  let dir: string;
+  let db: string;
+
+  beforeAll(async () => {
+    dir = tempDir('ocpp-faults-report-');
+    db = join(dir, 'faults.duckdb');
+    const ingest = await run(['ingest', ...fixtureLogs(), '--db', db]);
+    expect(ingest.status, ingest.stderr).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('writes the page and says where, with its size and what is in it', async () => {
+    const out = join(dir, 'nested', 'report.html');
+    const result = await run(['report', '--db', db, '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Report written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+(\\.\\d)? KB; \\d+ error episodes on \\d+ stations, \\d+ station sections\\)\\.\\n$`));
+    expect(result.stderr).toBe('');
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  test('the page does not depend on the time zone of the machine that wrote it', async () => {
+    const utc = join(dir, 'utc.html');
+    const auckland = join(dir, 'auckland.html');
+    expect((await run(['report', '--db', db, '--out', utc, '--from', '2026-03-02'], { TZ: 'UTC' })).status).toBe(0);
+    expect((await run(['report', '--db', db, '--out', auckland, '--from', '2026-03-02'], { TZ: 'Pacific/Auckland', LANG: 'de_DE.UTF-8' })).status).toBe(0);
+    expect(withoutGeneratedLine(readFileSync(auckland, 'utf8'))).toBe(withoutGeneratedLine(readFileSync(utc, 'utf8')));
+  });
+
+  test('--station narrows the report; an unknown station says which ids exist', async () => {
+    const out = join(dir, 'one.html');
+    const ok = await run(['report', '--db', db, '--out', out, '--station', 'CP-FAIL']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/4 error episodes on 1 station, 1 station section\)/);
+    const unknown = await run(['report', '--db', db, '--out', out, '--station', 'cp-fail']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: no station 'cp-fail' in .*exactly as logged/);
+  });
+
+  test('a window with no faults is a report, not an error', async () => {
+    const out = join(dir, 'future.html');
+    const result = await run(['report', '--db', db, '--out', out, '--from', '2030-01-01']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/no faults in this window/);
+    expect(readFileSync(out, 'utf8')).toContain('No data in this window');
+  });
+
+  test('usage errors exit 2 and say what to do; a missing database exits 1', async () => {
+    const badTime = await run(['report', '--db', db, '--from', 'yesterday']);
+    expect(badTime.status).toBe(2);
+    expect(badTime.stderr).toMatch(/--from: 'yesterday' is not a date or time; use an ISO 8601 date/);
+    const reversed = await run(['report', '--db', db, '--from', '2026-03-05', '--to', '2026-03-01']);
+    expect(reversed.status).toBe(2);
+    const missing = await run(['report', '--db', join(dir, 'nope.duckdb')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/no database at .*nope\.duckdb: run 'ocpp-faults ingest/);
+    const unwritable = await run(['report', '--db', db, '--out', join(dir, 'faults.duckdb', 'x.html')]);
+    expect(unwritable.status).toBe(1);
+    expect(unwritable.stderr).toMatch(/cannot write the report to .*--out/s);
+  });
+});
