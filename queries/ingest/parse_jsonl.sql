@@ -5,8 +5,8 @@ create or replace temp table stage_parsed as
 with lines as (
     -- each line, with its keys taken in one parse when it is a JSON object
     select
-        k as line_no,
-        case when k = 1 then ltrim(line, chr(65279)) else line end as line
+        k + $line_offset as line_no,
+        case when k + $line_offset = 1 then ltrim(line, chr(65279)) else line end as line
     from ingest_lines($path, $compression, $max_line_bytes)
 ),
 objects as (

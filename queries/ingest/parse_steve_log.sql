@@ -5,7 +5,7 @@
 create or replace temp table stage_parsed as
 with lines as (
     -- each line of the log
-    select k as line_no, line
+    select k + $line_offset as line_no, line
     from ingest_lines($path, $compression, $max_line_bytes)
 ),
 matched as (

@@ -4,7 +4,7 @@
 create or replace temp table stage_csv as
 with lines as (
     -- each line of the file
-    select k as line_no, case when k = 1 then ltrim(line, chr(65279)) else line end as line
+    select k + $line_offset as line_no, case when k + $line_offset = 1 then ltrim(line, chr(65279)) else line end as line
     from ingest_lines($path, $compression, $max_line_bytes)
 ),
 split as (

@@ -1,7 +1,7 @@
 -- Grain: one row per line the reader could not take, added to the staged lines as a reject with its reason.
 insert into stage_parsed (line_no, kind, reason, raw)
 select
-    line,
+    line + $line_offset,
     'reject',
     case min(error_type)
         when 'INVALID ENCODING' then 'invalid UTF-8'

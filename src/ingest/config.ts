@@ -12,10 +12,17 @@ export interface IngestConfig {
   timeSkewFlagS: number;
   /** An answer to a central-system command later than this counts as no answer (OCPP-J default timeouts are ~30–60 s; 5 min is generous). */
   answerTimeoutS: number;
+  /** An answer pairs with a CALL sent at most this long before it (1 h: far beyond any OCPP-J timeout). */
+  pairLookbackS: number;
   /** Raw text of a rejected line is kept up to this many characters. */
   rejectRawChars: number;
   /** DuckDB memory limit during ingest; keeps peak RSS under 1 GB on 10M-message files. */
   memoryLimit: string;
+  /**
+   * Files larger than 1.5 pieces (gzip: an eighth of a piece compressed) are staged in pieces of about this many
+   * bytes: staging tables stay this size, so memory is bounded and cost grows linearly with the input.
+   */
+  pieceBytes: number;
 }
 
 export const defaultIngestConfig: IngestConfig = {
@@ -23,6 +30,8 @@ export const defaultIngestConfig: IngestConfig = {
   maxClockAheadS: 5 * 60,
   timeSkewFlagS: 15 * 60,
   answerTimeoutS: 5 * 60,
+  pairLookbackS: 3600,
   rejectRawChars: 500,
   memoryLimit: '512MB',
+  pieceBytes: 128 * 1024 * 1024,
 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -118,26 +119,66 @@ export async function inspectFile(path: string, gzip: boolean): Promise<FileFact
 }
 
 /**
- * A plain copy of the file with LF line ends: CRLF becomes LF and a lone CR, which no line-based export means as a
- * line end, becomes a space. Bytes are carried as latin1 so any encoding (broken UTF-8 too) passes through unchanged.
+ * Cuts a file into plain pieces of about `pieceBytes` each, at line ends, decompressing gzip and (when
+ * `fixLineEnds`) turning CRLF into LF and a lone CR, which no line-based export means as a line end, into a space.
+ * Each piece is handed to `use` as soon as it is complete and deleted after, so a file of any size is staged in
+ * bounded memory and disk. Bytes are carried unchanged (latin1 in, latin1 out), so broken UTF-8 stays broken.
  */
-export async function copyWithLfLineEnds(path: string, gzip: boolean, target: string): Promise<void> {
+export async function forEachPiece(
+  path: string,
+  options: { gzip: boolean; fixLineEnds: boolean; pieceBytes: number; dir: string },
+  use: (piece: string) => Promise<void>,
+): Promise<void> {
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
-  const input = gzip ? source.pipe(createGunzip()) : source;
-  const output = createWriteStream(target);
+  const input = options.gzip ? source.pipe(createGunzip()) : source;
+  let index = 0;
+  let piece = '';
+  let output: WriteStream | undefined;
+  let written = 0;
   let pendingCr = false;
-  const write = (text: string) => new Promise<void>((resolve, reject) => output.write(Buffer.from(text, 'latin1'), (e) => (e ? reject(e) : resolve())));
+  const open = () => {
+    piece = join(options.dir, `piece-${index++}.txt`);
+    output = createWriteStream(piece);
+    written = 0;
+  };
+  const write = (bytes: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      written += bytes.length;
+      output!.write(bytes, (e) => (e ? reject(e) : resolve()));
+    });
+  const finish = async () => {
+    await new Promise<void>((resolve, reject) => output!.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    output = undefined;
+    await use(piece);
+    await rm(piece, { force: true });
+  };
+  open();
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      let text: string = (pendingCr ? '\r' : '') + chunk.toString('latin1');
-      pendingCr = text.endsWith('\r');
-      if (pendingCr) text = text.slice(0, -1);
-      await write(text.replace(/\r\n/g, '\n').replace(/\r/g, ' '));
+    for await (let chunk of input as AsyncIterable<Buffer>) {
+      if (options.fixLineEnds) {
+        let text: string = (pendingCr ? '\r' : '') + chunk.toString('latin1');
+        pendingCr = text.endsWith('\r');
+        if (pendingCr) text = text.slice(0, -1);
+        chunk = Buffer.from(text.replace(/\r\n/g, '\n').replace(/\r/g, ' '), 'latin1');
+      }
+      const cut = written + chunk.length >= options.pieceBytes ? chunk.lastIndexOf(10) : -1;
+      if (cut < 0) {
+        await write(chunk);
+        continue;
+      }
+      await write(chunk.subarray(0, cut + 1));
+      await finish();
+      open();
+      await write(chunk.subarray(cut + 1));
     }
   } catch (error) {
-    // a gzip stream cut short: keep what was read, as the direct read does
-    if (!gzip) throw error;
+    // a gzip stream cut short: keep what was read, as DuckDB's own reader does
+    if (!options.gzip) throw error;
   }
-  if (pendingCr) await write(' ');
-  await new Promise<void>((resolve, reject) => output.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  if (pendingCr) await write(Buffer.from(' ', 'latin1'));
+  if (written > 0 || index === 1) await finish();
+  else {
+    await new Promise<void>((resolve) => output!.end(() => resolve()));
+    await rm(piece, { force: true });
+  }
 }

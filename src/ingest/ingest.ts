@@ -2,11 +2,11 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { copyWithLfLineEnds, expandInputs, inspectFile, type FileFacts, type InputFile } from './files.js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { expandInputs, forEachPiece, inspectFile, type FileFacts, type InputFile } from './files.js';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stageFile, rebuildDerivedTables, pairStoredAnswers, type FileCounts } from './stage.js';
+import { fileCounts, stageFile, rebuildDerivedTables, pairStoredAnswers, type FileCounts, type PieceCounts } from './stage.js';
 import { CliError, ExitCode } from '../errors.js';
 
 export interface IngestOptions {
@@ -110,7 +110,8 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
           const fileId = nextFileId++;
           currentFileBytes = file.size;
           queriesDone = 0;
-          const counts = await stageWithLfLineEnds(file, (source) => stageFile(db, { ...file, ...source, fileId, tz: options.tz, config }));
+          const pieces = await stagePieces(file, config.pieceBytes, (piece) => stageFile(db, { ...file, ...piece, fileId, tz: options.tz, config }));
+          const counts = await fileCounts(db, fileId, file.detected.format === 'status-csv', pieces);
           if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
           await db.runNamed('ingest/insert_file', {
             file_id: fileId,
@@ -136,7 +137,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
         progress?.(bytesDone, totalBytes);
       }
       if (result.files_ingested > 0) {
-        await pairStoredAnswers(db);
+        await pairStoredAnswers(db, config);
         await rebuildDerivedTables(db, config);
       }
       if (options.strict && result.rejected > 0) throw new StrictRejection(result);
@@ -167,14 +168,44 @@ async function planFiles(inputs: readonly string[], format: Format | 'auto'): Pr
   return planned;
 }
 
-/** Stages the file itself, or (for mixed or lone-CR line ends) a temporary LF copy of it. */
-async function stageWithLfLineEnds<T>(file: PlannedFile, stage: (source: { readPath: string; gzip: boolean }) => Promise<T>): Promise<T> {
-  if (!file.needsLineEndFix) return stage({ readPath: file.path, gzip: file.detected.gzip });
+interface PieceSource {
+  readPath: string;
+  gzip: boolean;
+  lineOffset: number;
+  lastPiece: boolean;
+}
+
+/**
+ * Stages a file whole when DuckDB can read it as it is; a large or gzip-large file, or one with mixed or lone-CR
+ * line ends, is cut into plain LF pieces first and staged piece by piece, with line numbers carried on.
+ */
+async function stagePieces(file: PlannedFile, pieceBytes: number, stage: (piece: PieceSource) => Promise<PieceCounts>): Promise<PieceCounts> {
+  const large = file.detected.gzip ? file.size > pieceBytes / 8 : file.size > pieceBytes * 1.5;
+  if (!file.needsLineEndFix && !large) {
+    return stage({ readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true });
+  }
   const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
+  const total: PieceCounts = { lines: 0, accepted: 0, skipped: 0, rejected: 0 };
+  // a piece is staged when the next one is cut, so the last one is known as such
+  let pending: string | undefined;
+  const stagePending = async (lastPiece: boolean) => {
+    if (!pending) return;
+    const counts = await stage({ readPath: pending, gzip: false, lineOffset: total.lines, lastPiece });
+    await rm(pending, { force: true });
+    pending = undefined;
+    total.lines += counts.lines;
+    total.accepted += counts.accepted;
+    total.skipped += counts.skipped;
+    total.rejected += counts.rejected;
+  };
   try {
-    const copy = join(dir, 'lf.txt');
-    await copyWithLfLineEnds(file.path, file.detected.gzip, copy);
-    return await stage({ readPath: copy, gzip: false });
+    await forEachPiece(file.path, { gzip: file.detected.gzip, fixLineEnds: file.needsLineEndFix, pieceBytes, dir }, async (piece) => {
+      await stagePending(false);
+      pending = `${piece}.staged`;
+      await rename(piece, pending);
+    });
+    await stagePending(true);
+    return total;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -14,6 +14,15 @@ export interface FileCounts {
   rejected: number;
 }
 
+/** How the lines of one piece of a file were taken; stored rows are counted per file, after its last piece. */
+export interface PieceCounts {
+  lines: number;
+  /** frames or status rows to store (some may be duplicates) */
+  accepted: number;
+  skipped: number;
+  rejected: number;
+}
+
 export interface StageInput {
   /** the file as the user named it, for messages */
   path: string;
@@ -22,6 +31,10 @@ export interface StageInput {
   gzip: boolean;
   /** false for a gzip file cut short: its last line is incomplete */
   gzipComplete: boolean;
+  /** lines of the file before this piece */
+  lineOffset: number;
+  /** the piece that ends the file */
+  lastPiece: boolean;
   fileId: number;
   detected: Detected;
   tz: string;
@@ -31,7 +44,7 @@ export interface StageInput {
 const maxLineBytes = 2 * 1024 * 1024;
 
 /** Reads one file into the staging tables and stores what it holds; returns how its lines were taken. */
-export async function stageFile(db: Database, input: StageInput): Promise<FileCounts> {
+export async function stageFile(db: Database, input: StageInput): Promise<PieceCounts> {
   const read = readParams(input);
   await db.runScript(loadSql('ingest/reset_read_errors'));
   try {
@@ -45,7 +58,7 @@ export async function stageFile(db: Database, input: StageInput): Promise<FileCo
     throw new CliError(`cannot read ${input.path}: ${firstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
   }
   await numberUnreadableLines(db, read);
-  if (!input.gzipComplete) await db.runNamed('ingest/reject_cut_line');
+  if (!input.gzipComplete && input.lastPiece) await db.runNamed('ingest/reject_cut_line');
   return input.detected.format === 'status-csv' ? storeStatusRows(db, input) : storeFrames(db, input);
 }
 
@@ -55,6 +68,7 @@ interface ReadParams {
   compression: string;
   max_line_bytes: number;
   raw_chars: number;
+  line_offset: number;
 }
 
 function readParams(input: StageInput): ReadParams {
@@ -63,6 +77,7 @@ function readParams(input: StageInput): ReadParams {
     compression: input.gzip ? 'gzip' : 'none',
     max_line_bytes: maxLineBytes,
     raw_chars: input.config.rejectRawChars,
+    line_offset: input.lineOffset,
   };
 }
 
@@ -71,8 +86,8 @@ async function numberUnreadableLines(db: Database, read: ReadParams): Promise<vo
   await db.runNamed('ingest/ensure_read_errors');
   const [errors] = await db.allNamed<{ n: number }>('ingest/read_error_count');
   if (!errors || errors.n === 0) return;
-  await db.runNamed('ingest/renumber_lines');
-  await db.runNamed('ingest/unreadable_lines', { max_line_bytes: read.max_line_bytes, raw_chars: read.raw_chars });
+  await db.runNamed('ingest/renumber_lines', { line_offset: read.line_offset });
+  await db.runNamed('ingest/unreadable_lines', { max_line_bytes: read.max_line_bytes, raw_chars: read.raw_chars, line_offset: read.line_offset });
 }
 
 function firstLine(error: unknown): string {
@@ -130,18 +145,18 @@ async function parseFramesCsv(db: Database, input: StageInput, read: ReadParams)
   });
 }
 
-async function storeFrames(db: Database, input: StageInput): Promise<FileCounts> {
+async function storeFrames(db: Database, input: StageInput): Promise<PieceCounts> {
   const file = { file_id: input.fileId };
   await db.runNamed('ingest/frames');
   await db.runNamed('ingest/outcomes_frames');
   await db.runNamed('ingest/stage_calls');
   await db.runNamed('ingest/stage_answers', file);
-  await db.runNamed('ingest/pair_results');
+  await db.runNamed('ingest/pair_results', { lookback_s: input.config.pairLookbackS });
   await db.runNamed('ingest/ready_frames');
   await db.runNamed('ingest/insert_messages', file);
   await db.runNamed('ingest/stage_status_from_messages', file);
   await insertStatus(db, input);
-  return countOutcomes(db, input, 'messages');
+  return countOutcomes(db, input);
 }
 
 async function parseStatusCsv(db: Database, input: StageInput, read: ReadParams): Promise<void> {
@@ -174,11 +189,11 @@ async function parseStatusCsv(db: Database, input: StageInput, read: ReadParams)
   await db.runNamed('ingest/parse_status_csv', { ...indices, tz: input.tz, raw_chars: read.raw_chars });
 }
 
-async function storeStatusRows(db: Database, input: StageInput): Promise<FileCounts> {
+async function storeStatusRows(db: Database, input: StageInput): Promise<PieceCounts> {
   await db.runNamed('ingest/outcomes_status');
   await db.runNamed('ingest/stage_status_from_csv', { file_id: input.fileId });
   await insertStatus(db, input);
-  return countOutcomes(db, input, 'status_notifications');
+  return countOutcomes(db, input);
 }
 
 async function insertStatus(db: Database, input: StageInput): Promise<void> {
@@ -190,28 +205,33 @@ async function insertStatus(db: Database, input: StageInput): Promise<void> {
   });
 }
 
-async function countOutcomes(db: Database, input: StageInput, storedTable: 'messages' | 'status_notifications'): Promise<FileCounts> {
-  const file = { file_id: input.fileId };
-  await db.runNamed('ingest/insert_rejects', { ...file, raw_chars: input.config.rejectRawChars });
+async function countOutcomes(db: Database, input: StageInput): Promise<PieceCounts> {
+  await db.runNamed('ingest/insert_rejects', { file_id: input.fileId, raw_chars: input.config.rejectRawChars });
   const [o] = await db.allNamed<{ lines: number; accepted: number; skipped: number; rejected: number }>('ingest/outcome_counts');
-  const [stored] = await db.allNamed<{ messages: number; statuses: number }>('ingest/stored_counts', file);
-  if (!o || !stored) throw new Error('ingest counts returned no row');
-  const storedRows = storedTable === 'messages' ? stored.messages : stored.statuses;
+  if (!o) throw new Error('ingest counts returned no row');
+  return o;
+}
+
+/** A file's counts from its pieces' and what it stored: a line accepted but not stored was a duplicate. */
+export async function fileCounts(db: Database, fileId: number, statusRowsOnly: boolean, pieces: PieceCounts): Promise<FileCounts> {
+  const [stored] = await db.allNamed<{ messages: number; statuses: number }>('ingest/stored_counts', { file_id: fileId });
+  if (!stored) throw new Error('stored counts returned no row');
+  const storedRows = statusRowsOnly ? stored.statuses : stored.messages;
   return {
-    lines: o.lines,
+    lines: pieces.lines,
     messages: storedRows,
     status_notifications: stored.statuses,
-    duplicates: o.accepted - storedRows,
-    skipped_lines: o.skipped,
-    rejected: o.rejected,
+    duplicates: pieces.accepted - storedRows,
+    skipped_lines: pieces.skipped,
+    rejected: pieces.rejected,
   };
 }
 
 /** Answers stored without their CALL (it came in a later file) take its action now. */
-export async function pairStoredAnswers(db: Database): Promise<void> {
+export async function pairStoredAnswers(db: Database, config: IngestConfig): Promise<void> {
   await db.runNamed('ingest/stored_unpaired_answers');
   await db.runNamed('ingest/no_staged_calls');
-  await db.runNamed('ingest/pair_results');
+  await db.runNamed('ingest/pair_results', { lookback_s: config.pairLookbackS });
   await db.runNamed('ingest/update_paired_answers');
 }
 
