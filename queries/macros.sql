@@ -31,6 +31,16 @@ create or replace temp macro plausible_time(reported, received, max_behind_s, ma
         when reported >= received - to_seconds(max_behind_s) and reported <= received + to_seconds(max_ahead_s) then reported
     end;
 
+-- A direction as written in an export ('in', 'incoming', 'sent', ... in any case) as 'in' (from the charger) or
+-- 'out' (to it); null when absent, 'invalid' when it is something else.
+create or replace temp macro direction_of(text) as
+    case
+        when text is null then null
+        when lower(trim(text)) in ('in', 'incoming', 'inbound', 'received', 'rx') then 'in'
+        when lower(trim(text)) in ('out', 'outgoing', 'outbound', 'sent', 'sending', 'tx') then 'out'
+        else 'invalid'
+    end;
+
 -- Strings in a JSON payload may arrive as numbers; normalise to text for typed columns.
 create or replace temp macro json_text(doc, path) as json_extract_string(doc, path);
 

@@ -20,12 +20,7 @@ typed as (
     select
         *,
         parse_time(time_text, $tz) as received_at,
-        case
-            when direction_text is null then null
-            when direction_text in ('in', 'incoming', 'inbound', 'received', 'rx') then 'in'
-            when direction_text in ('out', 'outgoing', 'outbound', 'sent', 'sending', 'tx') then 'out'
-            else 'invalid'
-        end as direction
+        direction_of(direction_text) as direction
     from rows
 ),
 judged as (

@@ -49,12 +49,7 @@ typed as (
     select
         *,
         parse_time(time_text, $tz) as received_at,
-        case
-            when direction_text is null then null
-            when direction_text in ('in', 'incoming', 'inbound', 'received', 'rx') then 'in'
-            when direction_text in ('out', 'outgoing', 'outbound', 'sent', 'sending', 'tx') then 'out'
-            else 'invalid'
-        end as direction,
+        direction_of(direction_text) as direction,
         coalesce(elements, case when json_type(message) = 'ARRAY' then json_transform(message, '["JSON"]') end) as frame_elements,
         case when json_type(message) = 'VARCHAR' then json_extract_string(message, '$') when json_type(message) <> 'ARRAY' then message::varchar end as frame
     from picked
