@@ -115,13 +115,22 @@ export async function collectReportData(db: Database, options: ReportOptions): P
   const bucket: 'day' | 'week' = covered > limits.dailyMaxDays * 86_400_000 ? 'week' : 'day';
   const reportParams = { bucket, window_length_s: length / 1000 };
 
+  // the previous window is analysed first, so the analysis tables end up holding the report's window; when the data
+  // starts at or after the report window, there is nothing before it and its tables stay empty
   const previous: AnalysisOptions = { window: { from: previousFrom.toISOString(), to: from.toISOString() }, config };
-  await prepareScoped(db, previous, stations.length > 0);
-  await materialise(db, 'report_figures_previous', 'report/figures', previous, reportParams);
-  await materialise(db, 'report_previous_buckets', 'report/bucket_totals', previous, reportParams);
+  const previousHasData = length > 0 && from.getTime() > span.data_start.getTime();
+  if (previousHasData) {
+    await prepareScoped(db, previous, stations.length > 0);
+    await materialise(db, 'report_figures_previous', 'report/figures', previous, reportParams);
+    await materialise(db, 'report_previous_buckets', 'report/bucket_totals', previous, reportParams);
+  }
 
   const current: AnalysisOptions = { window: options.window, config };
   await prepareScoped(db, current, stations.length > 0);
+  if (!previousHasData) {
+    await materialise(db, 'report_figures_previous', 'report/figures', current, reportParams, { empty: true });
+    await materialise(db, 'report_previous_buckets', 'report/bucket_totals', current, reportParams, { empty: true });
+  }
   await materialise(db, 'report_figures_current', 'report/figures', current, reportParams);
   const query = (name: string, extra: Record<string, string | number | null> = {}) => runReportQuery(db, name, current, { ...reportParams, ...extra });
 
@@ -204,7 +213,16 @@ async function runReportQuery(db: Database, name: string, options: AnalysisOptio
   return db.all(sql, bindParameters(sql, { ...parameterValues(options), ...extra }));
 }
 
-async function materialise(db: Database, table: string, name: string, options: AnalysisOptions, extra: Record<string, string | number | null>): Promise<void> {
+/** The rows of queries/<name>.sql as the temp table `table`; `empty` keeps only its columns. */
+async function materialise(
+  db: Database,
+  table: string,
+  name: string,
+  options: AnalysisOptions,
+  extra: Record<string, string | number | null>,
+  { empty = false } = {},
+): Promise<void> {
   const sql = loadSql(name);
-  await db.run(`create or replace temp table ${table} as\n${sql}`, bindParameters(sql, { ...parameterValues(options), ...extra }));
+  const select = empty ? `select * from (\n${sql}\n) limit 0` : sql;
+  await db.run(`create or replace temp table ${table} as\n${select}`, bindParameters(sql, { ...parameterValues(options), ...extra }));
 }
