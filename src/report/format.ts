@@ -77,3 +77,8 @@ export function isoTime(value: unknown): string {
   const d = asDate(value);
   return d === null ? '' : d.toISOString();
 }
+
+/** "1 episode", "3 episodes", "1,200 stations" */
+export function formatCountOf(value: unknown, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${num(value) === 1 ? singular : plural}`;
+}

@@ -4,7 +4,7 @@ import type { Row } from '../db/database.js';
 import { packageRoot } from '../sql/load.js';
 import { axisValues, ChartTemplate, codeScale, renderChart, swatch, type ChartName } from './charts.js';
 import type { ReportData } from './data.js';
-import { formatCount, formatDate, formatDuration, formatMinute, formatNumber, formatShare, formatTime, isoTime, num } from './format.js';
+import { formatCount, formatCountOf, formatDate, formatDuration, formatMinute, formatNumber, formatShare, formatTime, isoTime, num } from './format.js';
 import { contentSecurityPolicy, escapeHtml, html, inlineCode, jsonForScript, raw, stationSlug, type Html } from './html.js';
 
 /**
@@ -224,7 +224,7 @@ class Page {
       id: 'headline',
       title: 'Headline',
       body: html`<section id="headline"><h2>Headline</h2>${notes}<div class="cards">${cards}</div>
-<p class="note">${formatCount(f['episodes'])} error episodes on ${formatCount(f['connectors_affected'])} connectors${open ? `, ${formatCount(open)} still open at the end of the data` : ''}; ${formatCount(f['lock_failures'])} lock failures, of which stuck locks got a remote unlock ${formatCount(f['unlock_tried'])} times and it freed the cable ${formatCount(f['unlock_freed'])} times. Changes compare with the window of the same length just before this one.</p></section>`,
+<p class="note">${formatCountOf(f['episodes'], 'error episode')} on ${formatCountOf(f['connectors_affected'], 'connector')}${open ? `, ${formatCount(open)} still open at the end of the data` : ''}; ${formatCountOf(f['lock_failures'], 'lock failure')}; ${formatCountOf(f['unlock_tried'], 'stuck lock')} got a remote unlock, which freed the cable ${formatCountOf(f['unlock_freed'], 'time')}. Changes compare with the window of the same length just before this one.</p></section>`,
     };
   }
 
@@ -297,14 +297,14 @@ ${chart}${tableHtml}</section>`,
       error_code: t['error_code'],
       episodes: num(t['episodes']),
       code_order: order.get(String(t['error_code'])) ?? 0,
-      tip: `${unit === 'week' ? 'week of ' : ''}${formatDate(t['bucket_start'])} · ${t['error_code']}: ${formatCount(t['episodes'])} episode(s), ${formatCount(t['faulted_episodes'])} Faulted`,
+      tip: `${unit === 'week' ? 'week of ' : ''}${formatDate(t['bucket_start'])} · ${t['error_code']}: ${formatCountOf(t['episodes'], 'episode')}, ${formatCount(t['faulted_episodes'])} Faulted`,
     }));
     const previous = d.buckets
       .filter((b) => b['previous_episodes'] !== null && b['previous_episodes'] !== undefined)
       .map((b) => ({
         bucket: formatDate(b['bucket_start']),
         previous_episodes: num(b['previous_episodes']),
-        tip: `previous window, ${unit} ${num(b['bucket_index'])! + 1}: ${formatCount(b['previous_episodes'])} episode(s) (this window: ${formatCount(b['episodes'])})`,
+        tip: `previous window, ${unit} ${num(b['bucket_index'])! + 1}: ${formatCountOf(b['previous_episodes'], 'episode')} (this window: ${formatCount(b['episodes'])})`,
       }));
     const chart = await this.chart(
       'trend',
@@ -324,7 +324,7 @@ ${chart}${tableHtml}</section>`,
       station: String(c['station_id']),
       bucket: formatDate(c['bucket_start']),
       episodes: num(c['episodes']),
-      tip: `${c['station_id']} · ${d.window.bucket === 'week' ? 'week of ' : ''}${formatDate(c['bucket_start'])}: ${formatCount(c['episodes'])} episode(s), ${formatNumber(c['downtime_h'], 1)} h Faulted`,
+      tip: `${c['station_id']} · ${d.window.bucket === 'week' ? 'week of ' : ''}${formatDate(c['bucket_start'])}: ${formatCountOf(c['episodes'], 'episode')}, ${formatNumber(c['downtime_h'], 1)} h Faulted`,
     }));
     const chart = await this.chart(
       'heatmap',
@@ -360,7 +360,7 @@ ${chart}${tableHtml}</section>`,
       id: 'chronic',
       title: 'Chronic stations',
       body: html`<section id="chronic"><h2>Chronic stations</h2>
-<p>${formatCount(d.chronic.total)} stations have a code that came back ${d.config.chronicMinEpisodes} or more times on one connector within ${d.config.chronicWindowDays} days; ranked by downtime, then chronic codes, then episodes. Station names link to their detail sections.</p>
+<p>${formatCountOf(d.chronic.total, 'station has', 'stations have')} a code that came back ${d.config.chronicMinEpisodes} or more times on one connector within ${d.config.chronicWindowDays} days; ranked by downtime, then chronic codes, then episodes. Station names link to their detail sections.</p>
 ${body}</section>`,
     };
   }
@@ -385,7 +385,7 @@ ${body}</section>`,
       : html`<p>No lock failures in this window.</p>`;
     const stuck = Number(r['stuck_locks'] ?? 0);
     const remediation = stuck
-      ? html`<p>Of ${formatCount(stuck)} stuck locks, ${formatCount(r['with_unlock_attempt'])} got a remote unlock, which freed the cable ${formatCount(r['freed_by_unlock'])} times${r['unlock_success_rate'] === null || r['unlock_success_rate'] === undefined ? '' : ` (${formatShare(r['unlock_success_rate'])})`}; a reset cleared ${formatCount(r['cleared_by_reset'])} (${formatShare(r['reset_needed_rate'])}), ${formatCount(r['cleared_by_itself'])} cleared by themselves, ${formatCount(r['still_open'])} are still open. Median time to clear: ${formatDuration(r['median_time_to_clear_s'])}; to the first remote command: ${formatDuration(r['median_time_to_first_command_s'])}.</p>`
+      ? html`<p>Of ${formatCountOf(stuck, 'stuck lock')}, ${formatCount(r['with_unlock_attempt'])} got a remote unlock, which freed the cable ${formatCountOf(r['freed_by_unlock'], 'time')}${r['unlock_success_rate'] === null || r['unlock_success_rate'] === undefined ? '' : ` (${formatShare(r['unlock_success_rate'])})`}; a reset cleared ${formatCount(r['cleared_by_reset'])} (${formatShare(r['reset_needed_rate'])}), ${formatCount(r['cleared_by_itself'])} cleared by themselves, ${formatCount(r['still_open'])} are still open. Median time to clear: ${formatDuration(r['median_time_to_clear_s'])}; to the first remote command: ${formatDuration(r['median_time_to_first_command_s'])}.</p>`
       : '';
     const dispatch = d.dispatch.rows.length
       ? table(
