@@ -44,30 +44,43 @@ station_messages as (
     from messages
     where coalesce(direction, 'in') = 'in'
 ),
+bucket as (
+    -- no gap shorter than the shortest heartbeat interval in the data (or the default) plus the grace can be offline,
+    -- so messages are put in buckets that long: a gap inside a bucket is too short, only gaps between buckets count
+    select greatest(least($default_heartbeat_interval_s, coalesce(min(interval_s), $default_heartbeat_interval_s)) + $offline_grace_s, 1) as bucket_s
+    from intervals
+),
 near_window as (
-    -- each station's messages in the window, and its last one before and first one after, so the gaps that cross
-    -- the window's bounds keep their real length
-    select m.station_id, m.received_at
-    from station_messages m, analysis_window w
+    -- each station's messages in the window as buckets (first and last message), and its last message before and
+    -- first one after the window, so the gaps that cross the window's bounds keep their real length
+    select m.station_id, min(m.received_at) as first_at, max(m.received_at) as last_at
+    from station_messages m, analysis_window w, bucket b
     where m.received_at >= w.window_start and m.received_at <= w.window_end
+    group by m.station_id, floor(epoch(m.received_at) / b.bucket_s)
     union all
-    select m.station_id, max(m.received_at)
+    select m.station_id, max(m.received_at), max(m.received_at)
     from station_messages m, analysis_window w
     where m.received_at < w.window_start
     group by m.station_id
     union all
-    select m.station_id, min(m.received_at)
+    select m.station_id, min(m.received_at), min(m.received_at)
     from station_messages m, analysis_window w
     where m.received_at > w.window_end
     group by m.station_id
 ),
-gaps as (
-    -- each message with the next one from the same station (none after the station's last message)
+followed as (
+    -- each bucket's last message with the next bucket's first (none after the station's last message)
     select
         station_id,
-        received_at as last_at,
-        lead(received_at) over (partition by station_id order by received_at) as next_at
+        last_at,
+        lead(first_at) over (partition by station_id order by first_at) as next_at
     from near_window
+),
+gaps as (
+    -- the gaps longer than a bucket (a gap after the station's last message runs to the end of the data)
+    select f.*
+    from followed f, analysis_window w, bucket b
+    where epoch(coalesce(f.next_at, w.data_end)) - epoch(f.last_at) > b.bucket_s
 ),
 gaps_with_interval as (
     -- the heartbeat interval in force when each gap began

@@ -143,6 +143,16 @@ describe('uptime', { timeout: 30_000 }, () => {
     ]);
   });
 
+  test('a short heartbeat interval makes short gaps count', async () => {
+    await statuses(db, [{ at: '00:00', connector: 1, status: 'Available' }]);
+    await bootedWith('00:00', 60);
+    // every minute; 10:00 -> 10:03 is 180 s > 60 s + 60 s: offline 10:01-10:03; 14:00 -> 14:02 is 120 s: not offline
+    await heartbeats('00:00', '03-03 00:00', [['10:00', '10:03'], ['14:00', '14:02']], 1);
+    expect(await rows(db, 'uptime_outages', ['started_at', 'ended_at', 'minutes', 'cause'], day)).toEqual([
+      { started_at: t('10:01'), ended_at: t('10:03'), minutes: 2, cause: 'offline' },
+    ]);
+  });
+
   test('overlapping Faulted and offline minutes count once', async () => {
     await statuses(db, [
       { at: '00:00', connector: 1, status: 'Available' },
