@@ -1,4 +1,4 @@
--- Grain: one row per time bucket ($bucket: 'day' or 'week', UTC; weeks start on Monday) of the analysis window with
+-- Grain: one row per time bucket ($bucket: 'hour', 'day' or 'week', UTC; weeks start on Monday) of the analysis window with
 -- at least one episode: the bucket's position counted from the window's start, and its episodes. An episode that
 -- was already running when the window began counts in the first bucket. Used for the previous window, whose buckets
 -- line up with the report window's by position. Reads the temp tables episodes and analysis_window.

@@ -1,4 +1,4 @@
--- Grain: one row per time bucket ($bucket: 'day' or 'week', UTC; weeks start on Monday) of the report window (as cut
+-- Grain: one row per time bucket ($bucket: 'hour', 'day' or 'week', UTC; weeks start on Monday) of the report window (as cut
 -- to the data), empty ones included, with its episodes and the episodes of the bucket at the same position in the
 -- previous window
 -- (temp table report_previous_buckets, from bucket_totals.sql; null when the data does not reach that far back).
@@ -17,7 +17,7 @@ with origin as (
 ),
 series as (
     -- every bucket of the window
-    select unnest(generate_series(first_bucket, last_bucket, case $bucket when 'week' then interval 7 day else interval 1 day end)) as bucket_start
+    select unnest(generate_series(first_bucket, last_bucket, case $bucket when 'week' then interval 7 day when 'hour' then interval 1 hour else interval 1 day end)) as bucket_start
     from origin
 ),
 counted as (

@@ -1,4 +1,4 @@
--- Grain: one row per station and time bucket ($bucket: 'day' or 'week', UTC) with at least one episode, for the
+-- Grain: one row per station and time bucket ($bucket: 'hour', 'day' or 'week', UTC; weeks start on Monday) with at least one episode, for the
 -- $heat_stations stations with the most episodes in the window (then the most downtime, then by id): episodes that
 -- started in the bucket (or were already running when the window began, in the first bucket) and hours in Faulted.
 -- Reads the temp tables episodes and analysis_window.

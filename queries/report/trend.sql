@@ -1,4 +1,4 @@
--- Grain: one row per time bucket ($bucket: 'day' or 'week', UTC; weeks start on Monday) of the report window and
+-- Grain: one row per time bucket ($bucket: 'hour', 'day' or 'week', UTC; weeks start on Monday) of the report window and
 -- error code with at least one episode: episodes that started in the bucket (an episode already running when the
 -- window began counts in the first bucket) and how many of them were Faulted.
 -- Reads the temp tables episodes and analysis_window.

@@ -21,7 +21,9 @@ export interface ReportLimits {
   qualityModelRows: number;
   /** episodes per station detail section (the latest ones, in its timeline and table) */
   stationEpisodes: number;
-  /** windows longer than this many days are shown per week instead of per day */
+  /** windows the data covers for at most this many days are shown per hour ... */
+  hourlyMaxDays: number;
+  /** ... longer ones per day, and those longer than this many days per week */
   dailyMaxDays: number;
 }
 
@@ -33,6 +35,7 @@ export const defaultReportLimits: ReportLimits = {
   modelRows: 25,
   qualityModelRows: 30,
   stationEpisodes: 40,
+  hourlyMaxDays: 3,
   dailyMaxDays: 92,
 };
 
@@ -43,6 +46,9 @@ export interface ReportOptions {
   config?: Partial<AnalysisConfig>;
   limits?: Partial<ReportLimits>;
 }
+
+/** The trend's and heat map's time step (UTC; weeks start on Monday). */
+export type Bucket = 'hour' | 'day' | 'week';
 
 /** A list the page may show only the start of. */
 export interface Listed<T = Row> {
@@ -62,7 +68,7 @@ export interface ReportData {
     seconds: number;
     previousFrom: Date;
     previousTo: Date;
-    bucket: 'day' | 'week';
+    bucket: Bucket;
   };
   stations: readonly string[];
   config: AnalysisConfig;
@@ -112,7 +118,7 @@ export async function collectReportData(db: Database, options: ReportOptions): P
   const previousFrom = new Date(from.getTime() - length);
   // the trend's buckets follow the part of the window the data covers
   const covered = Math.min(to.getTime(), span.data_end.getTime()) - Math.max(from.getTime(), span.data_start.getTime());
-  const bucket: 'day' | 'week' = covered > limits.dailyMaxDays * 86_400_000 ? 'week' : 'day';
+  const bucket: Bucket = covered > limits.dailyMaxDays * 86_400_000 ? 'week' : covered > limits.hourlyMaxDays * 86_400_000 ? 'day' : 'hour';
   const reportParams = { bucket, window_length_s: length / 1000 };
 
   // the previous window is analysed first, so the analysis tables end up holding the report's window; when the data

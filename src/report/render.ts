@@ -149,11 +149,10 @@ class Page {
 
   header(): Html {
     const w = this.data.window;
-    const hours = w.seconds / 3600;
     const scope = this.data.stations.length
       ? html`Stations: ${this.data.stations.map((s, i) => html`${i ? ', ' : ''}<span class="station-id">${s}</span>`)}.`
       : html`All stations.`;
-    return html`<p class="window">Window: <b>${formatTime(w.start)}</b> to <b>${formatTime(w.end)}</b> UTC (${formatDuration(w.seconds)}${hours >= 48 ? '' : `, ${formatNumber(hours, 1)} h`}), compared with the same length before it (from ${formatTime(w.previousFrom)}). ${scope}</p>
+    return html`<p class="window">Window: <b>${formatTime(w.start)}</b> to <b>${formatTime(w.end)}</b> UTC (${formatDuration(w.seconds)}), compared with the same length before it (from ${formatTime(w.previousFrom)}). ${scope}</p>
 <p class="muted">The database holds data from ${formatTime(w.dataStart)} to ${formatTime(w.dataEnd)} UTC.${w.requestedFrom || w.requestedTo ? ` Requested: ${w.requestedFrom ? `from ${formatTime(w.requestedFrom)}` : 'from the start of the data'} ${w.requestedTo ? `to ${formatTime(w.requestedTo)} (exclusive)` : 'to the end of the data'}.` : ''}</p>`;
   }
 
@@ -282,8 +281,19 @@ ${chart}${tableHtml}</section>`,
     };
   }
 
+  /** A bucket's label, unique in the window: the date, with the hour for hourly buckets. */
+  private bucketLabel(value: unknown): string {
+    return this.data.window.bucket === 'hour' ? `${formatMinute(value)}` : formatDate(value);
+  }
+
   private bucketLabels(): string[] {
-    return this.data.buckets.map((b) => formatDate(b['bucket_start']));
+    return this.data.buckets.map((b) => this.bucketLabel(b['bucket_start']));
+  }
+
+  /** "hour of 2026-03-02 10:00", "2026-03-02", "week of 2026-03-02" */
+  private bucketName(value: unknown): string {
+    const unit = this.data.window.bucket;
+    return `${unit === 'day' ? '' : `${unit} of `}${this.bucketLabel(value)}`;
   }
 
   private async trend(): Promise<Section> {
@@ -293,16 +303,16 @@ ${chart}${tableHtml}</section>`,
     const codes = codeScale(d.trend.map((t) => String(t['error_code'])));
     const order = new Map(codes.codeDomain.map((c, i) => [c, i]));
     const bars = d.trend.map((t) => ({
-      bucket: formatDate(t['bucket_start']),
+      bucket: this.bucketLabel(t['bucket_start']),
       error_code: t['error_code'],
       episodes: num(t['episodes']),
       code_order: order.get(String(t['error_code'])) ?? 0,
-      tip: `${unit === 'week' ? 'week of ' : ''}${formatDate(t['bucket_start'])} · ${t['error_code']}: ${formatCountOf(t['episodes'], 'episode')}, ${formatCount(t['faulted_episodes'])} Faulted`,
+      tip: `${this.bucketName(t['bucket_start'])} · ${t['error_code']}: ${formatCountOf(t['episodes'], 'episode')}, ${formatCount(t['faulted_episodes'])} Faulted`,
     }));
     const previous = d.buckets
       .filter((b) => b['previous_episodes'] !== null && b['previous_episodes'] !== undefined)
       .map((b) => ({
-        bucket: formatDate(b['bucket_start']),
+        bucket: this.bucketLabel(b['bucket_start']),
         previous_episodes: num(b['previous_episodes']),
         tip: `previous window, ${unit} ${num(b['bucket_index'])! + 1}: ${formatCountOf(b['previous_episodes'], 'episode')} (this window: ${formatCount(b['episodes'])})`,
       }));
@@ -310,7 +320,7 @@ ${chart}${tableHtml}</section>`,
       'trend',
       { bars, previous, buckets: labels, axisValues: axisValues(labels, 14), ...codes },
       `Error episodes per ${unit}, stacked by error code, with the previous window`,
-      `Episodes per ${unit === 'week' ? 'week (weeks start on Monday, UTC)' : 'day (UTC)'} by the ${unit} they started; an episode already running when the window began counts in the first ${unit}. Dashed line: the previous window, ${unit} by ${unit}${previous.length ? '' : ' (no data there)'}.`,
+      `Episodes per ${unit === 'week' ? 'week (weeks start on Monday, UTC)' : `${unit} (UTC)`} by the ${unit} they started; an episode already running when the window began counts in the first ${unit}. Dashed line: the previous window, ${unit} by ${unit}${previous.length ? '' : ' (no data there)'}.`,
     );
     return { id: 'trend', title: 'Trend', body: html`<section id="trend"><h2>Trend</h2>${chart}</section>` };
   }
@@ -322,9 +332,9 @@ ${chart}${tableHtml}</section>`,
     for (const cell of d.heatmap) if (!stations.includes(String(cell['station_id']))) stations.push(String(cell['station_id']));
     const cells = d.heatmap.map((c) => ({
       station: String(c['station_id']),
-      bucket: formatDate(c['bucket_start']),
+      bucket: this.bucketLabel(c['bucket_start']),
       episodes: num(c['episodes']),
-      tip: `${c['station_id']} · ${d.window.bucket === 'week' ? 'week of ' : ''}${formatDate(c['bucket_start'])}: ${formatCountOf(c['episodes'], 'episode')}, ${formatNumber(c['downtime_h'], 1)} h Faulted`,
+      tip: `${c['station_id']} · ${this.bucketName(c['bucket_start'])}: ${formatCountOf(c['episodes'], 'episode')}, ${formatNumber(c['downtime_h'], 1)} h Faulted`,
     }));
     const chart = await this.chart(
       'heatmap',

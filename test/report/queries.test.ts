@@ -101,9 +101,23 @@ describe('report queries', () => {
 
   test('an --to end is exclusive: the day it opens is not a bucket, and the previous window lines up day by day', async () => {
     await twoMakes();
-    const data = await collectReportData(db, { window: { from: t('03-03 00:00'), to: t('03-04 00:00') } });
-    expect(pick(data.buckets, ['bucket_start', 'episodes', 'previous_episodes'])).toEqual([
+    const window = { from: t('03-03 00:00'), to: t('03-04 00:00') };
+    const daily = await collectReportData(db, { window, limits: { hourlyMaxDays: 0 } });
+    expect(daily.window.bucket).toBe('day');
+    expect(pick(daily.buckets, ['bucket_start', 'episodes', 'previous_episodes'])).toEqual([
       { bucket_start: '2026-03-03T00:00:00.000Z', episodes: 2, previous_episodes: 2 },
+    ]);
+  });
+
+  test('a window of up to three days is shown per hour, lined up hour by hour with the previous one', async () => {
+    await twoMakes();
+    const data = await collectReportData(db, { window: { from: t('03-03 00:00'), to: t('03-04 00:00') } });
+    expect(data.window.bucket).toBe('hour');
+    expect(data.buckets).toHaveLength(24);
+    const busy = data.buckets.filter((b) => Number(b['episodes']) > 0 || Number(b['previous_episodes']) > 0);
+    expect(pick(busy, ['bucket_index', 'bucket_start', 'episodes', 'previous_episodes'])).toEqual([
+      { bucket_index: 10, bucket_start: '2026-03-03T10:00:00.000Z', episodes: 1, previous_episodes: 1 },
+      { bucket_index: 12, bucket_start: '2026-03-03T12:00:00.000Z', episodes: 1, previous_episodes: 1 },
     ]);
   });
 });
