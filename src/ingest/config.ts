@@ -32,6 +32,6 @@ export const defaultIngestConfig: IngestConfig = {
   answerTimeoutS: 5 * 60,
   pairLookbackS: 3600,
   rejectRawChars: 500,
-  memoryLimit: '512MB',
-  pieceBytes: 128 * 1024 * 1024,
+  memoryLimit: '384MB',
+  pieceBytes: 64 * 1024 * 1024,
 };

@@ -75,10 +75,11 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
   options.log('window', `${window.from} to ${window.to} (${options.window}): ${n(totals?.episodes ?? 0)} error episodes on ${n(totals?.stations_affected ?? 0)} stations`);
 
   const staged = await stagingFolder(outDir);
-  const exported = await exportResults(db, staged, { window, format: 'csv' });
-  options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
+  // alerts first: they leave the analysis tables built for this window, which the exports and report reuse
   const alerts = await buildAlerts(db, { window });
   await writeFile(join(staged, 'alerts.json'), `${JSON.stringify({ window, alerts }, null, 2)}\n`);
+  const exported = await exportResults(db, staged, { window, format: 'csv' });
+  options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
   options.log('alerts', alerts.length ? `${alerts.length}: ${countByKind(alerts)}` : 'none');
   const report = await writeReport(db, join(staged, 'report.html'), { window });
 
