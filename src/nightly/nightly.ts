@@ -81,7 +81,7 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
   const exported = await exportResults(db, staged, { window, format: 'csv' });
   options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
   options.log('alerts', alerts.length ? `${alerts.length}: ${countByKind(alerts)}` : 'none');
-  const report = await writeReport(db, join(staged, 'report.html'), { window });
+  const report = await writeReport(db, join(staged, 'report.html'), { window, alerts });
 
   const name = folderName(window);
   const folder = await publish(outDir, staged, name);

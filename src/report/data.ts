@@ -1,3 +1,4 @@
+import type { Alert } from '../analysis/alerts.js';
 import type { Database, Row } from '../db/database.js';
 import { CliError } from '../errors.js';
 import { bindParameters, parameterValues, prepareAnalysis, runResult, type AnalysisOptions } from '../analysis/results.js';
@@ -45,6 +46,8 @@ export interface ReportOptions {
   stations?: readonly string[];
   config?: Partial<AnalysisConfig>;
   limits?: Partial<ReportLimits>;
+  /** the window's alerts (the nightly job passes them); shown first, as a section of their own */
+  alerts?: readonly Alert[];
 }
 
 /** The trend's and heat map's time step (UTC; weeks start on Monday). */
@@ -58,6 +61,8 @@ export interface Listed<T = Row> {
 
 /** Everything the page shows, aggregated in SQL; render.ts turns it into HTML without touching the database. */
 export interface ReportData {
+  /** null when the caller computed no alerts (the section is left out) */
+  alerts: readonly Alert[] | null;
   window: {
     requestedFrom: string | null;
     requestedTo: string | null;
@@ -154,6 +159,7 @@ export async function collectReportData(db: Database, options: ReportOptions): P
   const detailRows = await query('report/detail_episodes', { max_station_episodes: limits.stationEpisodes });
 
   return {
+    alerts: options.alerts ?? null,
     window: {
       requestedFrom: options.window.from,
       requestedTo: options.window.to,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Alert } from '../analysis/alerts.js';
 import type { Row } from '../db/database.js';
 import { packageRoot } from '../sql/load.js';
 import { axisValues, ChartTemplate, codeScale, renderChart, swatch, type ChartName } from './charts.js';
@@ -131,6 +132,23 @@ class Page {
     this.empty = Number(data.figures['episodes']) === 0;
   }
 
+  private alerts(alerts: readonly Alert[]): Section {
+    const body = alerts.length
+      ? table(
+          alerts,
+          [
+            { header: 'alert', kind: 'code', cell: (a) => a.kind.replace(/_/g, ' ') },
+            { header: 'station', kind: 'code', cell: (a) => (a.station_id === null ? 'fleet' : this.link(a.station_id)) },
+            { header: 'connector', kind: 'num', cell: (a) => text(a.connector_id) },
+            { header: 'code', kind: 'code', cell: (a) => text(a.error_code) },
+            { header: 'what to do', kind: 'text', cell: (a) => a.message },
+          ],
+          { label: 'Alerts', caption: 'The same alerts, with the numbers behind each, are in alerts.json beside this report.' },
+        )
+      : html`<p>No alerts in this window.</p>`;
+    return { id: 'alerts', title: `Alerts (${alerts.length})`, body: html`<section id="alerts"><h2>Alerts</h2>${body}</section>` };
+  }
+
   private link(stationId: unknown): Html {
     const id = String(stationId);
     if (!this.detailIds.has(id)) return html`<span class="station-id">${id}</span>`;
@@ -173,7 +191,7 @@ class Page {
   }
 
   async sections(): Promise<Section[]> {
-    const sections: Section[] = [this.headline()];
+    const sections: Section[] = this.data.alerts ? [this.alerts(this.data.alerts), this.headline()] : [this.headline()];
     if (!this.empty) {
       sections.push(await this.codes(), await this.trend(), await this.heatmap(), this.chronic(), await this.locks(), await this.models());
     }

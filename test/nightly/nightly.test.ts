@@ -33,6 +33,10 @@ describe('nightly', () => {
     const alerts = JSON.parse(readFileSync(join(out, 'latest', 'alerts.json'), 'utf8'));
     expect(alerts.window).toEqual({ from: '2026-03-04T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z' });
     expect(Array.isArray(alerts.alerts)).toBe(true);
+    // the report opens with the same alerts
+    const report = readFileSync(join(out, 'latest', 'report.html'), 'utf8');
+    expect(report).toContain('<section id="alerts"><h2>Alerts</h2>');
+    expect(report).toContain(`>Alerts (${alerts.alerts.length})</a>`);
     expect(readdirSync(out).filter((e) => e.startsWith('.'))).toEqual([]);
     expect(await query(db, 'select count(*) as files from files')).toEqual([{ files: 2 }]);
   });
