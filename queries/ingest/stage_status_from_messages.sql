@@ -1,4 +1,5 @@
--- Grain: one row per StatusNotification CALL stored from file $file_id, its payload fields as text.
+-- Grain: one row per StatusNotification CALL stored from the piece of file $file_id just staged (its lines come
+-- after $line_offset; earlier pieces' statuses are stored already), its payload fields as text.
 create or replace temp table stage_status_source as
 with calls as (
     -- the file's StatusNotification requests
@@ -9,7 +10,7 @@ with calls as (
         file_id,
         line_no
     from messages
-    where file_id = $file_id and message_type = 2 and action = 'StatusNotification'
+    where file_id = $file_id and line_no > $line_offset and message_type = 2 and action = 'StatusNotification'
 )
 select
     station_id,

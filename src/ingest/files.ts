@@ -161,15 +161,16 @@ export async function forEachPiece(
         if (pendingCr) text = text.slice(0, -1);
         chunk = Buffer.from(text.replace(/\r\n/g, '\n').replace(/\r/g, ' '), 'latin1');
       }
-      const cut = written + chunk.length >= options.pieceBytes ? chunk.lastIndexOf(10) : -1;
-      if (cut < 0) {
-        await write(chunk);
-        continue;
+      // a piece ends at the first line end at or after pieceBytes
+      while (written + chunk.length >= options.pieceBytes) {
+        const cut = chunk.indexOf(10, Math.max(0, options.pieceBytes - written - 1));
+        if (cut < 0) break;
+        await write(chunk.subarray(0, cut + 1));
+        await finish();
+        open();
+        chunk = chunk.subarray(cut + 1);
       }
-      await write(chunk.subarray(0, cut + 1));
-      await finish();
-      open();
-      await write(chunk.subarray(cut + 1));
+      if (chunk.length > 0) await write(chunk);
     }
   } catch (error) {
     // a gzip stream cut short: keep what was read, as DuckDB's own reader does

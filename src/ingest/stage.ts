@@ -154,7 +154,7 @@ async function storeFrames(db: Database, input: StageInput): Promise<PieceCounts
   await db.runNamed('ingest/pair_results', { lookback_s: input.config.pairLookbackS });
   await db.runNamed('ingest/ready_frames');
   await db.runNamed('ingest/insert_messages', file);
-  await db.runNamed('ingest/stage_status_from_messages', file);
+  await db.runNamed('ingest/stage_status_from_messages', { ...file, line_offset: input.lineOffset });
   await insertStatus(db, input);
   return countOutcomes(db, input);
 }

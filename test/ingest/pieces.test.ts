@@ -44,6 +44,7 @@ describe('a file staged in pieces', () => {
     const pieces = await ingestWith(gz, 300, 'Europe/Berlin');
     expect(pieces.stored.messages).toEqual(whole.stored.messages);
     expect(pieces.stored.rejects).toEqual(whole.stored.rejects);
+    expect(pieces.stored.statuses).toEqual(whole.stored.statuses);
     expect(pieces.result).toMatchObject({ messages: 10, duplicates: 1, skipped_lines: 1, rejected: 6 });
   });
 });
