@@ -1,11 +1,10 @@
 -- Grain: one row per answer in stage_answers (a CALLRESULT or CALLERROR), with the action and direction of the CALL
--- it answers: the nearest earlier CALL with the same unique id on the same station, sent the other way (either way
--- when the answer's own direction is unknown), among the stored CALLs and the file's own (stage_calls). An answer
--- whose CALL comes in a later file is paired by the pass after the last file. Only CALLs from $lookback_s seconds
--- before the earliest answer on are looked at: an older CALL is no answer's, and the time bound keeps the scan of
--- stored messages to the recent part of the table however large it grows.
--- One ordered pass per (station, unique id, direction) instead of a join: chargers that reuse one id for
--- thousands of messages would make a join explode.
+-- it answers: the latest CALL at or before it with the same unique id on the same station, sent the other way
+-- (either way when the answer's own direction is unknown), among the stored CALLs and the file's own (stage_calls).
+-- An answer whose CALL comes in a later file is paired by the pass after the last file. Only CALLs from $lookback_s
+-- seconds before the earliest answer on are looked at: an older CALL is no answer's, and the time bound keeps the
+-- scan of stored messages to the recent part of the table however large it grows.
+-- An as-of join, not an equality join: chargers that reuse one id for thousands of messages would make a join explode.
 create or replace temp table stage_pairs as
 with answers as (
     -- the answers, and the direction their CALL must have had
@@ -37,33 +36,24 @@ calls as (
     from stage_calls c
     semi join answered a on a.station_id = c.station_id and a.unique_id = c.unique_id
 ),
-events as (
-    -- CALLs and answers in one stream; a CALL sorts before an answer received at the same instant
-    select station_id, unique_id, direction as call_direction, received_at, 0 as is_answer, action, direction, null::integer as file_id, null::bigint as line_no
+streams as (
+    -- each CALL under the direction an answer will look for: its own, and 'any' when some answer's is unknown
+    select station_id, unique_id, direction as call_direction, received_at, action, direction
     from calls
     where direction is not null
     union all
-    select station_id, unique_id, 'any', received_at, 0, action, direction, null, null
+    select station_id, unique_id, 'any', received_at, action, direction
     from calls
-    union all
-    select station_id, unique_id, call_direction, received_at, 1, null, null, file_id, line_no
-    from answers
-),
-latest as (
-    -- for each answer, the last CALL before it in its stream
-    select
-        is_answer,
-        file_id,
-        line_no,
-        last_value(action ignore nulls) over w as call_action,
-        last_value(case when is_answer = 0 then direction end ignore nulls) over w as call_direction_seen
-    from events
-    window w as (partition by station_id, unique_id, call_direction order by received_at, is_answer rows between unbounded preceding and current row)
+    where exists (select 1 from answers where call_direction = 'any')
 )
 select
-    file_id,
-    line_no,
-    call_action as action,
-    case call_direction_seen when 'in' then 'out' when 'out' then 'in' end as direction
-from latest
-where is_answer = 1
+    a.file_id,
+    a.line_no,
+    c.action,
+    case c.direction when 'in' then 'out' when 'out' then 'in' end as direction
+from answers a
+asof left join streams c
+    on c.station_id = a.station_id
+    and c.unique_id = a.unique_id
+    and c.call_direction = a.call_direction
+    and c.received_at <= a.received_at
