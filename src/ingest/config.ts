@@ -23,6 +23,12 @@ export interface IngestConfig {
    * bytes: staging tables stay this size, so memory is bounded and cost grows linearly with the input.
    */
   pieceBytes: number;
+  /**
+   * JSON-lines files whose every line is a plain {timestamp, chargeBoxId, direction, message} object are read by
+   * DuckDB's JSON reader in one pass, several times faster than line by line; false sends every file down the
+   * line-by-line path (the tests compare the two).
+   */
+  readJsonDirectly: boolean;
 }
 
 export const defaultIngestConfig: IngestConfig = {
@@ -34,4 +40,5 @@ export const defaultIngestConfig: IngestConfig = {
   rejectRawChars: 500,
   memoryLimit: '384MB',
   pieceBytes: 64 * 1024 * 1024,
+  readJsonDirectly: true,
 };

@@ -57,6 +57,44 @@ export interface FileFacts {
    * each CR as a line end of its own, inventing lines, so such a file is read from a copy with LF line ends.
    */
   needsLineEndFix: boolean;
+  /** the lines of the file as read (decompressed), for readers that must account for every one */
+  lines: LineShape;
+}
+
+/** How many lines a stretch of bytes holds and how long the longest is; a last line without LF counts. */
+export interface LineShape {
+  lines: number;
+  longestLineBytes: number;
+}
+
+/**
+ * Counts lines and measures the longest, chunk by chunk: one native byte search per line, nothing else. A reader
+ * that skips blank lines (DuckDB's JSON reader) is checked against this count, so no line goes missing unseen.
+ */
+export class LineCounter {
+  private completed = 0;
+  private longest = 0;
+  /** bytes of the line still open at the end of the last chunk */
+  private open = 0;
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (let lf = chunk.indexOf(10); lf !== -1; lf = chunk.indexOf(10, start)) {
+      const length = this.open + lf - start;
+      if (length > this.longest) this.longest = length;
+      this.completed++;
+      this.open = 0;
+      start = lf + 1;
+    }
+    this.open += chunk.length - start;
+  }
+
+  get shape(): LineShape {
+    return {
+      lines: this.completed + (this.open > 0 ? 1 : 0),
+      longestLineBytes: Math.max(this.longest, this.open),
+    };
+  }
 }
 
 /**
@@ -92,11 +130,16 @@ class LineEndScan {
 export async function inspectFile(path: string, gzip: boolean): Promise<FileFacts> {
   const hash = createHash('sha256');
   const lineEnds = new LineEndScan();
+  const counter = new LineCounter();
+  const scan = (chunk: Buffer) => {
+    lineEnds.push(chunk);
+    counter.push(chunk);
+  };
   const gunzip = gzip ? createGunzip() : undefined;
   let gzipComplete = true;
   const drained = gunzip
     ? new Promise<void>((resolve) => {
-        gunzip.on('data', (chunk: Buffer) => lineEnds.push(chunk));
+        gunzip.on('data', scan);
         gunzip.on('end', () => resolve());
         gunzip.on('error', () => {
           gzipComplete = false;
@@ -107,7 +150,7 @@ export async function inspectFile(path: string, gzip: boolean): Promise<FileFact
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
       hash.update(chunk as Buffer);
-      if (!gunzip) lineEnds.push(chunk as Buffer);
+      if (!gunzip) scan(chunk as Buffer);
       if (gunzip && gzipComplete && !gunzip.write(chunk as Buffer)) await new Promise((r) => gunzip.once('drain', r));
     }
   } catch (error) {
@@ -115,7 +158,7 @@ export async function inspectFile(path: string, gzip: boolean): Promise<FileFact
   }
   gunzip?.end();
   await drained;
-  return { sha256: hash.digest('hex'), gzipComplete, needsLineEndFix: lineEnds.needsFix };
+  return { sha256: hash.digest('hex'), gzipComplete, needsLineEndFix: lineEnds.needsFix, lines: counter.shape };
 }
 
 /**
@@ -127,7 +170,7 @@ export async function inspectFile(path: string, gzip: boolean): Promise<FileFact
 export async function forEachPiece(
   path: string,
   options: { gzip: boolean; fixLineEnds: boolean; pieceBytes: number; dir: string },
-  use: (piece: string) => Promise<void>,
+  use: (piece: string, lines: LineShape) => Promise<void>,
 ): Promise<void> {
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const input = options.gzip ? source.pipe(createGunzip()) : source;
@@ -135,21 +178,24 @@ export async function forEachPiece(
   let piece = '';
   let output: WriteStream | undefined;
   let written = 0;
+  let counter = new LineCounter();
   let pendingCr = false;
   const open = () => {
     piece = join(options.dir, `piece-${index++}.txt`);
     output = createWriteStream(piece);
     written = 0;
+    counter = new LineCounter();
   };
   const write = (bytes: Buffer) =>
     new Promise<void>((resolve, reject) => {
       written += bytes.length;
+      counter.push(bytes);
       output!.write(bytes, (e) => (e ? reject(e) : resolve()));
     });
   const finish = async () => {
     await new Promise<void>((resolve, reject) => output!.end((e?: Error | null) => (e ? reject(e) : resolve())));
     output = undefined;
-    await use(piece);
+    await use(piece, counter.shape);
     await rm(piece, { force: true });
   };
   open();

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, forEachPiece, inspectFile, type FileFacts, type InputFile } from './files.js';
+import { expandInputs, forEachPiece, inspectFile, type FileFacts, type InputFile, type LineShape } from './files.js';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,6 +173,7 @@ interface PieceSource {
   gzip: boolean;
   lineOffset: number;
   lastPiece: boolean;
+  lines: LineShape;
 }
 
 /**
@@ -182,16 +183,16 @@ interface PieceSource {
 async function stagePieces(file: PlannedFile, pieceBytes: number, stage: (piece: PieceSource) => Promise<PieceCounts>): Promise<PieceCounts> {
   const large = file.detected.gzip ? file.size > pieceBytes / 8 : file.size > pieceBytes * 1.5;
   if (!file.needsLineEndFix && !large) {
-    return stage({ readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true });
+    return stage({ readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, lines: file.lines });
   }
   const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
   const total: PieceCounts = { lines: 0, accepted: 0, skipped: 0, rejected: 0 };
   // a piece is staged when the next one is cut, so the last one is known as such
-  let pending: string | undefined;
+  let pending: { path: string; lines: LineShape } | undefined;
   const stagePending = async (lastPiece: boolean) => {
     if (!pending) return;
-    const counts = await stage({ readPath: pending, gzip: false, lineOffset: total.lines, lastPiece });
-    await rm(pending, { force: true });
+    const counts = await stage({ readPath: pending.path, gzip: false, lineOffset: total.lines, lastPiece, lines: pending.lines });
+    await rm(pending.path, { force: true });
     pending = undefined;
     total.lines += counts.lines;
     total.accepted += counts.accepted;
@@ -199,10 +200,10 @@ async function stagePieces(file: PlannedFile, pieceBytes: number, stage: (piece:
     total.rejected += counts.rejected;
   };
   try {
-    await forEachPiece(file.path, { gzip: file.detected.gzip, fixLineEnds: file.needsLineEndFix, pieceBytes, dir }, async (piece) => {
+    await forEachPiece(file.path, { gzip: file.detected.gzip, fixLineEnds: file.needsLineEndFix, pieceBytes, dir }, async (piece, lines) => {
       await stagePending(false);
-      pending = `${piece}.staged`;
-      await rename(piece, pending);
+      pending = { path: `${piece}.staged`, lines };
+      await rename(piece, pending.path);
     });
     await stagePending(true);
     return total;

@@ -2,6 +2,7 @@ import { traceQuery, type Database } from '../db/database.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
+import type { LineShape } from './files.js';
 import { csvColumnAliases, findColumn, statusColumnAliases, type CsvLayout, type Detected } from './detect.js';
 
 export interface FileCounts {
@@ -35,6 +36,8 @@ export interface StageInput {
   lineOffset: number;
   /** the piece that ends the file */
   lastPiece: boolean;
+  /** its lines as counted while it was read */
+  lines: LineShape;
   fileId: number;
   detected: Detected;
   tz: string;
@@ -42,13 +45,17 @@ export interface StageInput {
 }
 
 const maxLineBytes = 2 * 1024 * 1024;
+/** lines up to this long are read the same by the JSON reader and the line reader (which rejects lines over 2 MB) */
+const directMaxLineBytes = 1024 * 1024;
 
 /** Reads one file into the staging tables and stores what it holds; returns how its lines were taken. */
 export async function stageFile(db: Database, input: StageInput): Promise<PieceCounts> {
   const read = readParams(input);
   await db.runScript(loadSql('ingest/reset_read_errors'));
+  await dropStageParsed(db);
   try {
     const { format } = input.detected;
+    if (format === 'ocpp-jsonl' && (await readJsonDirectly(db, input, read))) return storeFrames(db, input);
     if (format === 'ocpp-jsonl') await db.runNamed('ingest/parse_jsonl', { ...read, tz: input.tz });
     else if (format === 'steve-log') await db.runNamed('ingest/parse_steve_log', { ...read, tz: input.tz });
     else if (format === 'frames-csv') await parseFramesCsv(db, input, read);
@@ -60,6 +67,31 @@ export async function stageFile(db: Database, input: StageInput): Promise<PieceC
   await numberUnreadableLines(db, read);
   if (!input.gzipComplete && input.lastPiece) await db.runNamed('ingest/reject_cut_line');
   return input.detected.format === 'status-csv' ? storeStatusRows(db, input) : storeFrames(db, input);
+}
+
+/**
+ * The fast path for clean JSON lines: DuckDB's JSON reader over the whole file, kept only when its rows account for
+ * every line one to one and each is a frame to store. Otherwise (a blank, broken or unusual line anywhere) false,
+ * and the file is read line by line, which gives each line its own outcome.
+ */
+async function readJsonDirectly(db: Database, input: StageInput, read: ReadParams): Promise<boolean> {
+  const { lines, longestLineBytes } = input.lines;
+  if (!input.config.readJsonDirectly || !input.gzipComplete || lines === 0 || longestLineBytes > directMaxLineBytes) return false;
+  const compression = input.gzip ? 'gzip' : 'uncompressed';
+  await db.runNamed('ingest/read_jsonl_direct', { path: read.path, compression, tz: input.tz, line_offset: read.line_offset });
+  const [check] = await db.allNamed<{ usable: boolean }>('ingest/stage_direct_usable', { lines });
+  if (!check?.usable) {
+    await db.runNamed('ingest/drop_stage_json');
+    return false;
+  }
+  await db.runNamed('ingest/parse_jsonl_direct');
+  return true;
+}
+
+/** stage_parsed is a table (line-by-line path) or a view (JSON reader path) from the file before; each path makes its own. */
+async function dropStageParsed(db: Database): Promise<void> {
+  const [existing] = await db.allNamed<{ is_view: boolean }>('ingest/stage_parsed_kind');
+  if (existing) await db.runNamed(existing.is_view ? 'ingest/drop_stage_parsed_view' : 'ingest/drop_stage_parsed_table');
 }
 
 interface ReadParams {

@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { Database } from '../../src/db/database.js';
+import { ingestFiles } from '../../src/ingest/ingest.js';
+import type { IngestConfig } from '../../src/ingest/config.js';
+import { generateFleet } from '../../bench/generate.js';
+import { tempDir } from './helpers.js';
+
+/** Every column of every table an ingest fills, in a stable order. */
+async function everything(db: Database) {
+  const tables = {
+    messages: 'select * exclude (payload), payload::varchar as payload from messages order by line_no',
+    status_notifications: 'select * from status_notifications order by line_no',
+    transactions: 'select * from transactions order by station_id, started_at, transaction_id',
+    remote_commands: 'select * from remote_commands order by all',
+    station_boots: 'select * from station_boots order by all',
+    rejects: 'select * from rejects order by line_no',
+    files: 'select * exclude (ingested_at, path) from files',
+  };
+  const out: Record<string, unknown[]> = {};
+  for (const [name, sql] of Object.entries(tables)) out[name] = await db.all(sql);
+  return out;
+}
+
+/** Ingests `path` and returns what was stored, with how many pieces the JSON reader took. */
+async function ingestWith(path: string, config: Partial<IngestConfig>) {
+  const traced: string[] = [];
+  vi.stubEnv('OCPP_FAULTS_TRACE', '1');
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    traced.push(String(chunk));
+    return true;
+  });
+  const db = await Database.open(':memory:');
+  try {
+    const result = await ingestFiles(db, [path], { format: 'auto', tz: 'UTC', strict: false, config });
+    return {
+      result: { ...result, files: [] },
+      stored: await everything(db),
+      directPieces: traced.filter((line) => line.startsWith('[trace] ingest/parse_jsonl_direct ')).length,
+      linePieces: traced.filter((line) => line.startsWith('[trace] ingest/parse_jsonl ')).length,
+    };
+  } finally {
+    spy.mockRestore();
+    vi.unstubAllEnvs();
+    db.close();
+  }
+}
+
+const heartbeat = (second: number) =>
+  JSON.stringify({ timestamp: new Date(Date.UTC(2026, 2, 2, 10) + second * 1000).toISOString(), chargeBoxId: 'CP-1', direction: 'in', message: [2, `h${second}`, 'Heartbeat', {}] });
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("DuckDB's JSON reader on clean JSON lines", () => {
+  it('stores exactly what the line-by-line path stores, every table and column, whole and in pieces', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'fleet.jsonl');
+    await generateFleet({ messages: 15000, seed: 3, stations: 10, out: path });
+
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(lineByLine).toMatchObject({ directPieces: 0, linePieces: 1 });
+    expect(lineByLine.result).toMatchObject({ messages: 15000, rejected: 0, skipped_lines: 0 });
+
+    const direct = await ingestWith(path, {});
+    expect(direct).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(direct.stored).toEqual(lineByLine.stored);
+    expect(direct.result).toEqual(lineByLine.result);
+
+    const pieces = await ingestWith(path, { pieceBytes: 64 * 1024 });
+    // 2.8 MB in 64 KB pieces
+    expect(pieces.directPieces).toBeGreaterThan(40);
+    expect(pieces.linePieces).toBe(0);
+    expect(pieces.stored).toEqual(lineByLine.stored);
+  });
+
+  it('reads a gzip file directly', async () => {
+    const dir = tempDir();
+    const plain = join(dir, 'fleet.jsonl');
+    await generateFleet({ messages: 2000, seed: 4, stations: 10, out: plain });
+    const gz = join(dir, 'fleet.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(plain)));
+    const fromGzip = await ingestWith(gz, {});
+    expect(fromGzip.directPieces).toBe(1);
+    const fromPlain = await ingestWith(plain, { readJsonDirectly: false });
+    expect(fromGzip.stored.messages).toEqual(fromPlain.stored.messages);
+    expect(fromGzip.stored.status_notifications).toEqual(fromPlain.stored.status_notifications);
+  });
+
+  it('hands a piece with any unusual line to the line-by-line path, and only that piece', async () => {
+    // 24,000 heartbeats (about 3 MB); in the middle: a blank line, an alias key, a frame sent as a JSON string,
+    // broken JSON and a direction that is neither in nor out
+    const lines = Array.from({ length: 24000 }, (_, i) => heartbeat(i));
+    lines.splice(12000, 0,
+      '',
+      JSON.stringify({ receivedAt: '2026-03-02T11:00:00Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'a', 'Heartbeat', {}] }),
+      JSON.stringify({ timestamp: '2026-03-02T11:00:01Z', chargeBoxId: 'CP-1', direction: 'in', message: JSON.stringify([2, 'b', 'Heartbeat', {}]) }),
+      '{"timestamp":"2026-03-02T11:00:02Z","chargeBoxId":"CP-1",',
+      JSON.stringify({ timestamp: '2026-03-02T11:00:03Z', chargeBoxId: 'CP-1', direction: 'sideways', message: [2, 'c', 'Heartbeat', {}] }),
+    );
+    const path = join(tempDir(), 'mixed.jsonl');
+    writeFileSync(path, lines.join('\n') + '\n');
+
+    // 1 MB pieces: the first and the last are clean, the middle one holds the unusual lines
+    const pieces = await ingestWith(path, { pieceBytes: 1024 * 1024 });
+    expect(pieces).toMatchObject({ directPieces: 2, linePieces: 1 });
+    expect(pieces.result).toMatchObject({ messages: 24002, skipped_lines: 1, rejected: 2, duplicates: 0 });
+    expect(pieces.stored.rejects).toMatchObject([
+      { line_no: 12004, reason: 'invalid JSON' },
+      { line_no: 12005, reason: 'direction is neither in nor out: sideways' },
+    ]);
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(pieces.stored).toEqual(lineByLine.stored);
+  });
+});
