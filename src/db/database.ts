@@ -1,6 +1,6 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { loadSql, splitStatements } from '../sql/load.js';
 
@@ -65,9 +65,19 @@ export class Database {
   }
 
   async runNamed(name: string, params?: Params): Promise<void> {
+    await this.profileNext(name);
     const started = performance.now();
     await this.watchProgress(name, () => this.run(loadSql(name), params));
     traceQuery(name, started);
+  }
+
+  /** OCPP_FAULTS_PROFILE=DIR writes DuckDB's operator profile of each named statement to DIR/<name>.txt. */
+  private async profileNext(name: string): Promise<void> {
+    const dir = process.env['OCPP_FAULTS_PROFILE'];
+    if (!dir) return;
+    await this.connection.run(`set enable_profiling = 'query_tree'`);
+    const file = `${join(resolve(dir), `${String(++profiled).padStart(3, '0')}-${name.replaceAll('/', '.')}`)}.txt`.replaceAll("'", "''");
+    await this.connection.run(`set profiling_output = '${file}'`);
   }
 
   private async watchProgress<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -122,6 +132,8 @@ export class Database {
     this.instance.closeSync();
   }
 }
+
+let profiled = 0;
 
 /** OCPP_FAULTS_TRACE=1 prints each named query's time to stderr, to find the slow step of a run. */
 export function traceQuery(name: string, started: number): void {
