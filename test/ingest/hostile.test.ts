@@ -70,6 +70,14 @@ describe('hostile input', () => {
     expect(await query(db, `select connector_id, meter_start from transactions`)).toEqual([{ connector_id: 1, meter_start: null }]);
   });
 
+  it('a message type id out of any integer range a frame could mean is a rejected line, not a failed run', () => {
+    const frame = (type: number) => `{"timestamp":"2026-03-02T10:00:05Z","chargeBoxId":"CP-1","direction":"in","message":[${type},"x","Heartbeat",{}]}`;
+    const { json, path } = ingestFile('types.jsonl', `${frame(300)}\n${heartbeat(1)}\n${frame(-1)}\n${frame(99999999999)}\n`);
+    expect(json).toMatchObject({ messages: 1, rejected: 3 });
+    const reason = 'frame is not an OCPP-J array: message type id must be 2, 3 or 4';
+    expect(json.rejects).toEqual([1, 3, 4].map((line) => ({ file: path, line, reason })));
+  });
+
   it('binary garbage is refused by name under --format auto, and counted line by line when the format is forced', () => {
     const bytes = garbage(5000);
     const auto = ingestFile('garbage.jsonl', bytes);
