@@ -99,9 +99,6 @@ export async function prepareAnalysis(db: Database, options: AnalysisOptions = {
   const key = JSON.stringify({ values, version });
   if (prepared.get(db) === key) return;
   prepared.delete(db);
-  // DuckDB runs an ASOF join as a nested loop when it estimates few rows on the left; the estimate after our
-  // window filters is far too low (tens of thousands of episodes against all transactions), so always sort-merge
-  await db.run('set asof_loop_join_threshold = 0').catch(() => undefined);
   await db.runScript(loadSql('analysis_macros'));
   for (const name of intermediates) {
     const sql = loadSql(`intermediate/${name}`);
