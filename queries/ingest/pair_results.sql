@@ -26,15 +26,15 @@ horizon as (
     select min(received_at) - to_seconds($lookback_s) as earliest from answers
 ),
 calls as (
-    -- stored and staged CALLs with those ids
+    -- stored CALLs with those ids, and the file's own
     select m.station_id, m.unique_id, m.received_at, m.direction, m.action
     from messages m
     semi join answered a on a.station_id = m.station_id and a.unique_id = m.unique_id
     where m.message_type = 2 and m.received_at >= (select earliest from horizon)
     union all
+    -- the file's own CALLs are nearly all answered: filtering them would cost more than it saves
     select c.station_id, c.unique_id, c.received_at, c.direction, c.action
     from stage_calls c
-    semi join answered a on a.station_id = c.station_id and a.unique_id = c.unique_id
 ),
 streams as (
     -- each CALL under the direction an answer will look for: its own, and 'any' when some answer's is unknown

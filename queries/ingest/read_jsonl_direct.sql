@@ -1,20 +1,44 @@
--- Grain: one row per line of an ocpp-jsonl file (or piece), in file order: the fast path, DuckDB's JSON reader on
--- the file itself, for files whose lines are all {timestamp, chargeBoxId, direction, message: [...]} objects.
+-- Grain: one row per line of an ocpp-jsonl file (or piece), in file order, its frame unpacked as frames.sql would:
+-- the fast path, DuckDB's JSON reader on the file itself, for files whose lines are all plain
+-- {timestamp, chargeBoxId, direction, message: [...]} objects.
 -- The reader keeps each line's place: a line it cannot read comes back as a row of nulls (ignore_errors), and a blank
 -- line is skipped, so stage_direct_usable compares the rows with the line count taken while hashing the file;
--- any difference sends the file down the line-by-line path (parse_jsonl), which gives every line its reason.
+-- any difference, or any row that is not a frame to store, sends the file down the line-by-line path
+-- (parse_jsonl), which gives every line its reason.
 create or replace temp table stage_json as
-select
-    nullif(trim(chargeBoxId), '') as station_id,
-    parse_time(timestamp, $tz) as received_at,
-    direction_of(direction) as direction,
-    message as frame_elements,
-    $line_offset::bigint as line_offset
-from read_json(
-    $path,
-    format = 'newline_delimited',
-    compression = $compression,
-    auto_detect = false,
-    ignore_errors = true,
-    columns = {'timestamp': 'VARCHAR', 'chargeBoxId': 'VARCHAR', 'direction': 'VARCHAR', 'message': 'JSON[]'}
+with read as (
+    select
+        nullif(trim(chargeBoxId), '') as station_id,
+        parse_time(timestamp, $tz) as received_at,
+        direction_of(direction) as direction,
+        message as e
+    from read_json(
+        $path,
+        format = 'newline_delimited',
+        compression = $compression,
+        auto_detect = false,
+        ignore_errors = true,
+        columns = {'timestamp': 'VARCHAR', 'chargeBoxId': 'VARCHAR', 'direction': 'VARCHAR', 'message': 'JSON[]'}
+    )
+),
+checked as (
+    select
+        *,
+        station_id is not null and received_at is not null and direction is distinct from 'invalid' and e is not null as usable,
+        ocpp_frame_problem(e) as reason
+    from read
+),
+framed as (
+    -- a CTE level of its own, so the struct is built once a row rather than once a field it is unnested into
+    select *, ocpp_frame(e, direction, reason) as parts
+    from checked
 )
+select
+    usable,
+    reason,
+    station_id,
+    received_at,
+    unnest(parts),
+    -- kept for a frame that is not OCPP-J: its text is the rejected line's raw text
+    case when reason is not null then e end as frame_elements
+from framed

@@ -52,10 +52,10 @@ const directMaxLineBytes = 1024 * 1024;
 export async function stageFile(db: Database, input: StageInput): Promise<PieceCounts> {
   const read = readParams(input);
   await db.runScript(loadSql('ingest/reset_read_errors'));
-  await dropStageParsed(db);
+  await dropStagedViews(db);
   try {
     const { format } = input.detected;
-    if (format === 'ocpp-jsonl' && (await readJsonDirectly(db, input, read))) return storeFrames(db, input);
+    if (format === 'ocpp-jsonl' && (await readJsonDirectly(db, input, read))) return storeFrames(db, input, { unpacked: true });
     if (format === 'ocpp-jsonl') await db.runNamed('ingest/parse_jsonl', { ...read, tz: input.tz });
     else if (format === 'steve-log') await db.runNamed('ingest/parse_steve_log', { ...read, tz: input.tz });
     else if (format === 'frames-csv') await parseFramesCsv(db, input, read);
@@ -78,20 +78,24 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
   const { lines, longestLineBytes } = input.lines;
   if (!input.config.readJsonDirectly || !input.gzipComplete || lines === 0 || longestLineBytes > directMaxLineBytes) return false;
   const compression = input.gzip ? 'gzip' : 'uncompressed';
-  await db.runNamed('ingest/read_jsonl_direct', { path: read.path, compression, tz: input.tz, line_offset: read.line_offset });
+  await db.runNamed('ingest/read_jsonl_direct', { path: read.path, compression, tz: input.tz });
   const [check] = await db.allNamed<{ usable: boolean }>('ingest/stage_direct_usable', { lines });
   if (!check?.usable) {
     await db.runNamed('ingest/drop_stage_json');
     return false;
   }
+  await db.runNamed('ingest/stage_json_lines', { line_offset: read.line_offset });
+  await db.runScript(loadSql('ingest/drop_stage_tables'));
   await db.runNamed('ingest/parse_jsonl_direct');
+  await db.runNamed('ingest/frames_direct');
   return true;
 }
 
-/** stage_parsed is a table (line-by-line path) or a view (JSON reader path) from the file before; each path makes its own. */
-async function dropStageParsed(db: Database): Promise<void> {
-  const [existing] = await db.allNamed<{ is_view: boolean }>('ingest/stage_parsed_kind');
-  if (existing) await db.runNamed(existing.is_view ? 'ingest/drop_stage_parsed_view' : 'ingest/drop_stage_parsed_table');
+const stagedViewDrops: Record<string, string> = { stage_parsed: 'ingest/drop_view_stage_parsed', stage_frames: 'ingest/drop_view_stage_frames' };
+
+/** stage_parsed and stage_frames are tables (line-by-line path) or views (JSON reader path) from the file before. */
+async function dropStagedViews(db: Database): Promise<void> {
+  for (const { name } of await db.allNamed<{ name: string }>('ingest/staged_views')) await db.runNamed(stagedViewDrops[name]!);
 }
 
 interface ReadParams {
@@ -177,14 +181,17 @@ async function parseFramesCsv(db: Database, input: StageInput, read: ReadParams)
   });
 }
 
-async function storeFrames(db: Database, input: StageInput): Promise<PieceCounts> {
+/** Stores the staged frames; `unpacked` when the JSON reader path has made stage_frames already. */
+async function storeFrames(db: Database, input: StageInput, { unpacked = false } = {}): Promise<PieceCounts> {
   const file = { file_id: input.fileId };
-  await db.runNamed('ingest/frames');
+  if (!unpacked) await db.runNamed('ingest/frames');
   await db.runNamed('ingest/outcomes_frames');
   await db.runNamed('ingest/stage_calls');
   await db.runNamed('ingest/stage_answers', file);
   await db.runNamed('ingest/pair_results', { lookback_s: input.config.pairLookbackS });
   await db.runNamed('ingest/ready_frames');
+  await db.runNamed('ingest/stage_stored_span');
+  await db.runNamed('ingest/stage_repeats');
   await db.runNamed('ingest/insert_messages', file);
   await db.runNamed('ingest/stage_status_from_messages', { ...file, line_offset: input.lineOffset });
   await insertStatus(db, input);
@@ -238,9 +245,9 @@ async function insertStatus(db: Database, input: StageInput): Promise<void> {
 }
 
 async function countOutcomes(db: Database, input: StageInput): Promise<PieceCounts> {
-  await db.runNamed('ingest/insert_rejects', { file_id: input.fileId, raw_chars: input.config.rejectRawChars });
   const [o] = await db.allNamed<{ lines: number; accepted: number; skipped: number; rejected: number }>('ingest/outcome_counts');
   if (!o) throw new Error('ingest counts returned no row');
+  if (o.rejected > 0) await db.runNamed('ingest/insert_rejects', { file_id: input.fileId, raw_chars: input.config.rejectRawChars });
   return o;
 }
 

@@ -1,0 +1,18 @@
+-- Grain: one row per line of the file, as frames.sql gives it, from the frames the JSON reader path unpacked
+-- (stage_json), numbered as in parse_jsonl_direct.
+create or replace temp view stage_frames as
+select
+    rowid - getvariable('stage_json_line_base') as line_no,
+    reason is null as valid,
+    reason,
+    station_id,
+    received_at,
+    direction,
+    message_type,
+    unique_id,
+    action,
+    payload,
+    error_code,
+    error_description,
+    frame_hash
+from stage_json
