@@ -1,2 +1,5 @@
 -- Grain: none: pairing stored answers after the last file looks at stored CALLs only.
-create or replace temp table stage_calls (station_id varchar, unique_id varchar, received_at timestamptz, direction varchar, action varchar)
+create or replace temp view stage_calls as
+select *
+from (values (null::varchar, null::varchar, null::timestamptz, null::varchar, null::varchar)) as none(station_id, unique_id, received_at, direction, action)
+where false

@@ -187,7 +187,7 @@ async function storeFrames(db: Database, input: StageInput, { unpacked = false }
   if (!unpacked) await db.runNamed('ingest/frames');
   await db.runNamed('ingest/outcomes_frames');
   await db.runNamed('ingest/stage_calls');
-  await db.runNamed('ingest/stage_answers', file);
+  await db.runNamed('ingest/stage_answers');
   await db.runNamed('ingest/pair_results', { lookback_s: input.config.pairLookbackS });
   await db.runNamed('ingest/ready_frames');
   await db.runNamed('ingest/stage_stored_span');
