@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { CliError } from '../errors.js';
 import { exportedResults, materialiseResult, type AnalysisOptions, type ResultName } from '../analysis/results.js';
-import { writeArrow } from './arrow.js';
 import { quoteIdentifier, quoteLiteral } from './columns.js';
 import { writeCsv } from './csv.js';
 
@@ -54,7 +53,8 @@ async function writeTable(db: Database, table: string, path: string, format: Exp
   try {
     if (format === 'csv') await writeCsv(db, table, path);
     else if (format === 'parquet') await db.run(`copy ${quoteIdentifier(table)} to ${quoteLiteral(path)} (format parquet, compression zstd)`);
-    else await writeArrow(db, table, path);
+    // apache-arrow is loaded only when asked for: every other command starts faster without it
+    else await (await import('./arrow.js')).writeArrow(db, table, path);
   } catch (error) {
     await rm(path, { force: true });
     throw error;
