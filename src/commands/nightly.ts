@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { usageError } from '../errors.js';
 import { parseWindowBound } from '../analysis/window.js';
-import { nightlyWindows, runNightly, type NightlyWindow } from '../nightly/nightly.js';
+import { nightlyWindows, type NightlyWindow } from '../nightly/windows.js';
 import { processOutput, terminalSafe, type Output } from '../tty.js';
 import { dbOption, parseTimeZone } from './options.js';
 
@@ -40,6 +40,8 @@ A crontab line (every night at 02:30, output kept by date):
     )
     .action(async (inbox: string, options: NightlyCommandOptions) => {
       const until = options.until === undefined ? undefined : parseWindowBound(options.until, 'to');
+      // loaded when run: it brings the report's chart libraries, which no other command should wait for
+      const { runNightly } = await import('../nightly/nightly.js');
       const result = await runNightly({
         dbPath: options.db,
         inbox,

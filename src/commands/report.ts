@@ -3,7 +3,6 @@ import { Database } from '../db/database.js';
 import { requireSchema } from '../db/migrations.js';
 import { parseWindow, windowFormatHelp } from '../analysis/window.js';
 import { usageError } from '../errors.js';
-import { writeReport } from '../report/report.js';
 import { formatBytes, processOutput, type Output } from '../tty.js';
 import { dbOption } from './options.js';
 
@@ -29,6 +28,8 @@ export function reportCommand(output: Output = processOutput): Command {
       const db = await Database.open(options.db, { readOnly: true });
       try {
         await requireSchema(db);
+        // loaded when run: the chart libraries are the slowest part of starting the CLI
+        const { writeReport } = await import('../report/report.js');
         const report = await writeReport(db, options.out, { window, stations: options.station });
         output.out(formatWritten(report));
       } finally {

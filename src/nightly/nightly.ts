@@ -8,13 +8,13 @@ import { runResult } from '../analysis/results.js';
 import type { AnalysisWindow } from '../analysis/window.js';
 import { exportResults, type ExportedFile } from '../export/export.js';
 import { buildAlerts, type Alert } from '../analysis/alerts.js';
+import { nightlyWindows, type NightlyWindow } from './windows.js';
 import { writeReport } from '../report/report.js';
 import { formatBytes } from '../tty.js';
 import { acquireRunLock } from './lock.js';
 import { publish, removeLeftovers, stagingFolder } from './publish.js';
 
-export const nightlyWindows = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000 } as const;
-export type NightlyWindow = keyof typeof nightlyWindows;
+export { nightlyWindows, type NightlyWindow } from './windows.js';
 
 export interface NightlyOptions {
   dbPath: string;
