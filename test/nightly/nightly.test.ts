@@ -89,9 +89,11 @@ describe('nightly', () => {
     const before = readlinkSync(join(out, 'latest'));
     copyFileSync(sample, join(inbox, 'fleet.jsonl.gz'));
     const child = spawn(process.execPath, [cliPath, 'nightly', inbox, '--db', db, '--out', out], { stdio: 'ignore' });
+    // listening from the start: on a fast machine the run may be over before the kill
+    const exited = new Promise((r) => child.once('exit', r));
     await new Promise((r) => setTimeout(r, 1200));
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await exited;
     // whatever the kill interrupted, latest still names a complete folder
     const latest = readlinkSync(join(out, 'latest'));
     expect([before, '2026-03-05']).toContain(latest);
