@@ -1,9 +1,10 @@
 -- Grain: one row per answer in stage_answers (a CALLRESULT or CALLERROR), with the action and direction of the CALL
 -- it answers: the latest CALL at or before it with the same unique id on the same station, sent the other way
 -- (either way when the answer's own direction is unknown), among the stored CALLs and the file's own (stage_calls).
--- An answer whose CALL comes in a later file is paired by the pass after the last file. Only CALLs from $lookback_s
--- seconds before the earliest answer on are looked at: an older CALL is no answer's, and the time bound keeps the
--- scan of stored messages to the recent part of the table however large it grows.
+-- An answer whose CALL comes in a later file is paired by the pass after the last file. Only stored CALLs from
+-- $calls_from to $calls_to (answer_span: from the pairing lookback before the first answer to the last) are looked
+-- at: an older CALL is no answer's, and the bound keeps the scan of stored messages to a small part of the table
+-- however large it grows.
 -- An as-of join, not an equality join: chargers that reuse one id for thousands of messages would make a join explode.
 create or replace temp table stage_pairs as
 with answers as (
@@ -21,16 +22,12 @@ answered as (
     -- the (station, id) pairs some answer uses; only their CALLs can match
     select distinct station_id, unique_id from answers
 ),
-horizon as (
-    -- the earliest a matching CALL can have been sent
-    select min(received_at) - to_seconds($lookback_s) as earliest from answers
-),
 calls as (
     -- stored CALLs with those ids, and the file's own
     select m.station_id, m.unique_id, m.received_at, m.direction, m.action
     from messages m
     semi join answered a on a.station_id = m.station_id and a.unique_id = m.unique_id
-    where m.message_type = 2 and m.received_at >= (select earliest from horizon)
+    where m.message_type = 2 and m.received_at between $calls_from::timestamptz and $calls_to::timestamptz
     union all
     -- the file's own CALLs are nearly all answered: filtering them would cost more than it saves
     select c.station_id, c.unique_id, c.received_at, c.direction, c.action

@@ -39,6 +39,6 @@ export const defaultIngestConfig: IngestConfig = {
   pairLookbackS: 3600,
   rejectRawChars: 500,
   memoryLimit: '384MB',
-  pieceBytes: 64 * 1024 * 1024,
+  pieceBytes: 128 * 1024 * 1024,
   readJsonDirectly: true,
 };

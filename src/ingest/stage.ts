@@ -188,9 +188,10 @@ async function storeFrames(db: Database, input: StageInput, { unpacked = false }
   await db.runNamed('ingest/outcomes_frames');
   await db.runNamed('ingest/stage_calls');
   await db.runNamed('ingest/stage_answers');
-  await db.runNamed('ingest/pair_results', { lookback_s: input.config.pairLookbackS });
+  await pairAnswers(db, input.config);
   await db.runNamed('ingest/ready_frames');
-  await db.runNamed('ingest/stage_stored_span');
+  const [span] = await db.allNamed<{ first_at: string | null; last_at: string | null }>('ingest/frame_span');
+  await db.runNamed('ingest/stage_stored_span', { first_at: span?.first_at ?? null, last_at: span?.last_at ?? null });
   await db.runNamed('ingest/stage_repeats');
   await db.runNamed('ingest/insert_messages', file);
   await db.runNamed('ingest/stage_status_from_messages', { ...file, line_offset: input.lineOffset });
@@ -266,11 +267,17 @@ export async function fileCounts(db: Database, fileId: number, statusRowsOnly: b
   };
 }
 
+/** Pairs the answers in stage_answers with their CALLs (stage_pairs), looking at stored CALLs only where they can be. */
+async function pairAnswers(db: Database, config: IngestConfig): Promise<void> {
+  const [span] = await db.allNamed<{ calls_from: string | null; calls_to: string | null }>('ingest/answer_span', { lookback_s: config.pairLookbackS });
+  await db.runNamed('ingest/pair_results', { calls_from: span?.calls_from ?? null, calls_to: span?.calls_to ?? null });
+}
+
 /** Answers stored without their CALL (it came in a later file) take its action now. */
 export async function pairStoredAnswers(db: Database, config: IngestConfig): Promise<void> {
   await db.runNamed('ingest/stored_unpaired_answers');
   await db.runNamed('ingest/no_staged_calls');
-  await db.runNamed('ingest/pair_results', { lookback_s: config.pairLookbackS });
+  await pairAnswers(db, config);
   await db.runNamed('ingest/update_paired_answers');
 }
 
