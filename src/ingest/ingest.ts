@@ -100,7 +100,8 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   try {
     await db.transaction(async () => {
       const known = new Set((await db.allNamed<{ sha256: string }>('ingest/known_files')).map((r) => r.sha256));
-      let nextFileId = (await db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
+      const firstFileId = (await db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
+      let nextFileId = firstFileId;
       for (const file of planned) {
         if (known.has(file.sha256)) {
           result.files_skipped++;
@@ -137,7 +138,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
         progress?.(bytesDone, totalBytes);
       }
       if (result.files_ingested > 0) {
-        await pairStoredAnswers(db, config);
+        await pairStoredAnswers(db, config, firstFileId);
         await rebuildDerivedTables(db, config);
       }
       if (options.strict && result.rejected > 0) throw new StrictRejection(result);

@@ -273,9 +273,14 @@ async function pairAnswers(db: Database, config: IngestConfig): Promise<void> {
   await db.runNamed('ingest/pair_results', { calls_from: span?.calls_from ?? null, calls_to: span?.calls_to ?? null });
 }
 
-/** Answers stored without their CALL (it came in a later file) take its action now. */
-export async function pairStoredAnswers(db: Database, config: IngestConfig): Promise<void> {
-  await db.runNamed('ingest/stored_unpaired_answers');
+/** Answers stored without their CALL (it came in a later file of this run) take its action now; `firstFileId` is this run's first file. */
+export async function pairStoredAnswers(db: Database, config: IngestConfig, firstFileId: number): Promise<void> {
+  const [span] = await db.allNamed<{ answers_from: string | null; answers_to: string | null }>('ingest/run_span', {
+    first_file_id: firstFileId,
+    lookback_s: config.pairLookbackS,
+  });
+  await db.runNamed('ingest/stored_unpaired_answers', { answers_from: span?.answers_from ?? null, answers_to: span?.answers_to ?? null });
+  await db.runNamed('ingest/stage_unpaired_answers');
   await db.runNamed('ingest/no_staged_calls');
   await pairAnswers(db, config);
   await db.runNamed('ingest/update_paired_answers');

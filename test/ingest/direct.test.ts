@@ -115,3 +115,33 @@ describe("DuckDB's JSON reader on clean JSON lines", () => {
     expect(pieces.stored).toEqual(lineByLine.stored);
   });
 });
+
+describe('an answer stored before its CALL', () => {
+  it('takes the CALL’s action when a later run brings the CALL; older orphans stay as they are', async () => {
+    const line = (time: string, direction: string, message: unknown[]) => JSON.stringify({ timestamp: time, chargeBoxId: 'CP-1', direction, message });
+    const dir = tempDir();
+    const answers = join(dir, 'answers.jsonl');
+    writeFileSync(answers, [
+      // an orphan from a day earlier: its CALL is in no export
+      line('2026-03-01T09:00:00Z', 'in', [3, 'old', {}]),
+      line('2026-03-02T10:00:02Z', 'in', [3, 'u1', { status: 'Unlocked' }]),
+    ].join('\n') + '\n');
+    const calls = join(dir, 'calls.jsonl');
+    writeFileSync(calls, line('2026-03-02T10:00:00Z', 'out', [2, 'u1', 'UnlockConnector', { connectorId: 1 }]) + '\n');
+
+    const db = await Database.open(':memory:');
+    try {
+      const options = { format: 'auto' as const, tz: 'UTC', strict: false };
+      await ingestFiles(db, [answers], options);
+      await ingestFiles(db, [calls], options);
+      expect(await db.all(`select unique_id, message_type, action, direction from messages order by received_at`)).toEqual([
+        { unique_id: 'old', message_type: 3, action: null, direction: 'in' },
+        { unique_id: 'u1', message_type: 2, action: 'UnlockConnector', direction: 'out' },
+        { unique_id: 'u1', message_type: 3, action: 'UnlockConnector', direction: 'in' },
+      ]);
+      expect(await db.all(`select action, outcome from remote_commands`)).toEqual([{ action: 'UnlockConnector', outcome: 'Unlocked' }]);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -1,0 +1,6 @@
+-- Grain: one row: the span of received times of the messages this run stored (files $first_file_id on), widened
+-- by $lookback_s after its end, as text to bind (see frame_span): a stored answer still without its CALL can only
+-- find it among this run's CALLs, so only answers within this span are looked at again.
+select min(received_at)::varchar as answers_from, (max(received_at) + to_seconds($lookback_s))::varchar as answers_to
+from messages
+where file_id >= $first_file_id
