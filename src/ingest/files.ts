@@ -170,7 +170,7 @@ export async function inspectFile(path: string, gzip: boolean): Promise<FileFact
 export async function forEachPiece(
   path: string,
   options: { gzip: boolean; fixLineEnds: boolean; pieceBytes: number; dir: string },
-  use: (piece: string, lines: LineShape) => Promise<void>,
+  use: (piece: string, lines: LineShape, sourceBytesRead: number) => Promise<void>,
 ): Promise<void> {
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const input = options.gzip ? source.pipe(createGunzip()) : source;
@@ -195,7 +195,8 @@ export async function forEachPiece(
   const finish = async () => {
     await new Promise<void>((resolve, reject) => output!.end((e?: Error | null) => (e ? reject(e) : resolve())));
     output = undefined;
-    await use(piece, counter.shape);
+    // how far into the file (compressed, for gzip) the piece reaches, for progress over the file's bytes
+    await use(piece, counter.shape, source.bytesRead);
     await rm(piece, { force: true });
   };
   open();

@@ -85,15 +85,16 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   const totalBytes = planned.reduce((sum, f) => sum + f.size, 0);
   let bytesDone = 0;
   const progress = options.onProgress;
-  let currentFileBytes = 0;
+  // the bytes of the current file being staged (the whole file, or one piece of it)
+  let unit = { from: 0, to: 0 };
   let queriesDone = 0;
   if (progress) {
-    // a file takes about this many named queries; within one, DuckDB reports its own percentage
-    const queriesPerFile = 16;
+    // a file or piece takes about this many named queries; within one, DuckDB reports its own percentage
+    const queriesPerUnit = 16;
     db.progressListener = (_query, percent) => {
       if (percent >= 100) queriesDone++;
-      const fraction = Math.min(0.99, (queriesDone + (percent < 100 ? percent / 100 : 0)) / queriesPerFile);
-      progress(bytesDone + currentFileBytes * fraction, totalBytes);
+      const fraction = Math.min(0.99, (queriesDone + (percent < 100 ? percent / 100 : 0)) / queriesPerUnit);
+      progress(bytesDone + unit.from + (unit.to - unit.from) * fraction, totalBytes);
     };
   }
 
@@ -109,9 +110,11 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
         } else {
           known.add(file.sha256);
           const fileId = nextFileId++;
-          currentFileBytes = file.size;
-          queriesDone = 0;
-          const pieces = await stagePieces(file, config.pieceBytes, (piece) => stageFile(db, { ...file, ...piece, fileId, tz: options.tz, config }));
+          const pieces = await stagePieces(file, config.pieceBytes, (piece) => {
+            unit = { from: piece.bytesFrom, to: piece.bytesTo };
+            queriesDone = 0;
+            return stageFile(db, { ...file, ...piece, fileId, tz: options.tz, config });
+          });
           const counts = await fileCounts(db, fileId, file.detected.format === 'status-csv', pieces);
           if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
           await db.runNamed('ingest/insert_file', {
@@ -134,7 +137,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
           }
         }
         bytesDone += file.size;
-        currentFileBytes = 0;
+        unit = { from: 0, to: 0 };
         progress?.(bytesDone, totalBytes);
       }
       if (result.files_ingested > 0) {
@@ -175,6 +178,9 @@ interface PieceSource {
   lineOffset: number;
   lastPiece: boolean;
   lines: LineShape;
+  /** where in the file (its bytes as stored, compressed for gzip) the piece starts and ends, for progress */
+  bytesFrom: number;
+  bytesTo: number;
 }
 
 /**
@@ -184,15 +190,17 @@ interface PieceSource {
 async function stagePieces(file: PlannedFile, pieceBytes: number, stage: (piece: PieceSource) => Promise<PieceCounts>): Promise<PieceCounts> {
   const large = file.detected.gzip ? file.size > pieceBytes / 8 : file.size > pieceBytes * 1.5;
   if (!file.needsLineEndFix && !large) {
-    return stage({ readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, lines: file.lines });
+    return stage({ readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, lines: file.lines, bytesFrom: 0, bytesTo: file.size });
   }
   const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
   const total: PieceCounts = { lines: 0, accepted: 0, skipped: 0, rejected: 0 };
   // a piece is staged when the next one is cut, so the last one is known as such
-  let pending: { path: string; lines: LineShape } | undefined;
+  let pending: { path: string; lines: LineShape; bytesFrom: number; bytesTo: number } | undefined;
+  let cutTo = 0;
   const stagePending = async (lastPiece: boolean) => {
     if (!pending) return;
-    const counts = await stage({ readPath: pending.path, gzip: false, lineOffset: total.lines, lastPiece, lines: pending.lines });
+    const { path, lines, bytesFrom } = pending;
+    const counts = await stage({ readPath: path, gzip: false, lineOffset: total.lines, lastPiece, lines, bytesFrom, bytesTo: lastPiece ? file.size : pending.bytesTo });
     await rm(pending.path, { force: true });
     pending = undefined;
     total.lines += counts.lines;
@@ -201,9 +209,10 @@ async function stagePieces(file: PlannedFile, pieceBytes: number, stage: (piece:
     total.rejected += counts.rejected;
   };
   try {
-    await forEachPiece(file.path, { gzip: file.detected.gzip, fixLineEnds: file.needsLineEndFix, pieceBytes, dir }, async (piece, lines) => {
+    await forEachPiece(file.path, { gzip: file.detected.gzip, fixLineEnds: file.needsLineEndFix, pieceBytes, dir }, async (piece, lines, bytesRead) => {
       await stagePending(false);
-      pending = { path: `${piece}.staged`, lines };
+      pending = { path: `${piece}.staged`, lines, bytesFrom: cutTo, bytesTo: Math.min(bytesRead, file.size) };
+      cutTo = pending.bytesTo;
       await rename(piece, pending.path);
     });
     await stagePending(true);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Database } from '../../src/db/database.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
 import { fixture, tempDir } from './helpers.js';
+import { generateFleet } from '../../bench/generate.js';
 
 /** Everything a run stored, as comparable rows. */
 async function snapshot(db: Database) {
@@ -46,5 +47,39 @@ describe('a file staged in pieces', () => {
     expect(pieces.stored.rejects).toEqual(whole.stored.rejects);
     expect(pieces.stored.statuses).toEqual(whole.stored.statuses);
     expect(pieces.result).toMatchObject({ messages: 10, duplicates: 1, skipped_lines: 1, rejected: 6 });
+  });
+});
+
+describe('progress over a file staged in pieces', () => {
+  it('moves through the file piece by piece, never backwards, and ends at its size', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'fleet.jsonl');
+    // about 3.3 MB in 1 MB pieces (a file is read in 1 MB chunks, so progress moves by up to 1 MB at a piece's end)
+    await generateFleet({ messages: 18000, seed: 5, stations: 10, out: path });
+    const reports: number[] = [];
+    let total = 0;
+    const db = await Database.open(':memory:');
+    try {
+      await ingestFiles(db, [path], {
+        format: 'auto',
+        tz: 'UTC',
+        strict: false,
+        config: { pieceBytes: 1024 * 1024 },
+        onProgress: (done, of) => {
+          reports.push(done);
+          total = of;
+        },
+      });
+    } finally {
+      db.close();
+    }
+    expect(total).toBe(statSync(path).size);
+    expect(reports.at(-1)).toBe(total);
+    expect(reports.every((value, i) => i === 0 || value >= reports[i - 1]!)).toBe(true);
+    // every third of the file is passed through, and nothing sits just short of the end while pieces remain
+    for (const third of [0, 1, 2]) {
+      expect(reports.filter((value) => value >= (third * total) / 3 && value < ((third + 1) * total) / 3).length).toBeGreaterThan(3);
+    }
+    expect(reports.filter((value) => value >= 0.99 * total && value < total).length).toBeLessThanOrEqual(3);
   });
 });
