@@ -1,18 +1,21 @@
 /**
  * npm run bench [-- --messages 1000000] [--also 10000000] [--seed 1] [--keep]
+ *                [--incremental [--history-days 30] [--day-messages 300000]]
  *
  * For each size: generate (or reuse) a synthetic fleet log, time the DuckDB anchor (read_json into
  * a table), time `ocpp-faults ingest` and any later commands that exist, then print the table and
- * the targets, and write bench/results.json. Exit code 1 when a target fails or a step errors.
+ * the targets, and write bench/results.json. Each size also runs `nightly` end to end on a fresh
+ * database; --incremental times one nightly run that adds a day to a database holding --history-days
+ * days. Exit code 1 when a target fails or a step errors.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GENERATOR_VERSION } from './generate.js';
+import { DEFAULT_START, GENERATOR_VERSION } from './generate.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = findProjectRoot(HERE);
@@ -278,6 +281,8 @@ interface SizeResult {
   anchor: AnchorResult;
   ingest: StepResult & { messagesPerS: number | null; ratioToAnchor: number | null };
   later: StepResult[];
+  /** `nightly` on an inbox holding the fleet log, into a fresh database (null when ingest failed) */
+  nightly: StepResult | null;
 }
 
 async function benchSize(messages: number, seed: number, keep: boolean): Promise<SizeResult> {
@@ -290,6 +295,7 @@ async function benchSize(messages: number, seed: number, keep: boolean): Promise
 
   const ingest = await runCliStep(INGEST_STEP, context);
   const later = ingest.status === 'ok' ? await runSequentially(LATER_STEPS, (step) => runCliStep(step, context)) : [];
+  const nightly = ingest.status === 'ok' ? await runNightly([fleet.path], join(workDir, 'nightly'), `nightly-${messages}-${seed}`) : null;
   if (!keep) {
     await removeDb(context.db);
     await rm(workDir, { recursive: true, force: true });
@@ -308,6 +314,7 @@ async function benchSize(messages: number, seed: number, keep: boolean): Promise
       ratioToAnchor: ingestS === null ? null : ingestS / anchor.wallS,
     },
     later,
+    nightly,
   };
 }
 
@@ -315,6 +322,88 @@ async function runSequentially<T, R>(items: readonly T[], work: (item: T) => Pro
   const results: R[] = [];
   for (const item of items) results.push(await work(item));
   return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nightly: the end-to-end run, and an incremental night
+
+/**
+ * `nightly <inbox> --db <fresh> --out <dir>` with the given logs hard-linked into a new inbox (no copies of GBs):
+ * ingest, analysis, alerts, CSV exports and the report, as cron runs it.
+ */
+async function runNightly(logs: readonly string[], dir: string, dbName: string, db?: string): Promise<StepResult> {
+  const inbox = join(dir, 'inbox');
+  await mkdir(inbox, { recursive: true });
+  for (const log of logs) await linkInto(inbox, log);
+  const database = db ?? (await freshDbPath(dbName));
+  const step: CliStep = { name: 'nightly', args: () => [inbox, '--db', database, '--out', join(dir, 'out')] };
+  const result = await runCliStep(step, { file: inbox, db: database, workDir: dir });
+  if (!db) await removeDb(database);
+  return result;
+}
+
+async function linkInto(dir: string, file: string): Promise<void> {
+  const target = join(dir, file.split('/').pop()!);
+  await rm(target, { force: true });
+  await link(file, target);
+}
+
+/** A fleet's day of traffic: one file per day, the same stations every day. */
+interface DayFiles {
+  files: string[];
+  dayMessages: number;
+  stations: number;
+}
+
+async function ensureDays(days: number, dayMessages: number, seed: number): Promise<DayFiles> {
+  const dir = join(DATA_DIR, `days-${dayMessages}-${seed}`);
+  await mkdir(dir, { recursive: true });
+  const stations = Math.max(10, Math.round(dayMessages / 2000));
+  const files: string[] = [];
+  for (let day = 0; day < days; day++) {
+    const start = new Date(Date.parse(DEFAULT_START) + day * 24 * 3600_000).toISOString();
+    const path = join(dir, `day-${start.slice(0, 10)}.jsonl`);
+    const sidecarPath = path.replace(/\.jsonl$/, '.json');
+    files.push(path);
+    if (await reusableFleet(path, sidecarPath)) continue;
+    progress(`generating day ${day + 1} of ${days} (${formatCount(dayMessages)} messages, ${stations} stations)`);
+    const args = ['--messages', String(dayMessages), '--seed', String(seed * 1000 + day), '--stations', String(stations), '--start', start, '--out', path];
+    const run = await timeCommand(node(join(HERE, 'generate.js'), args, GENERATOR_NODE_FLAGS));
+    if (run.exitCode !== 0) throw new Error(`generator failed (exit ${run.exitCode}): ${run.stderr.trim()}`);
+    const generated = JSON.parse(run.stdout) as { bytes: number; stations: number };
+    const sidecar: Sidecar = { generatorVersion: GENERATOR_VERSION, messages: dayMessages, seed: seed * 1000 + day, bytes: generated.bytes, stations: generated.stations, generateS: round(run.wallS) };
+    await writeFile(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
+  }
+  return { files, dayMessages, stations };
+}
+
+interface IncrementalResult {
+  historyDays: number;
+  dayMessages: number;
+  stations: number;
+  /** the untimed setup: one ingest of the history */
+  setup: StepResult;
+  /** the timed night: the inbox holds the history (skipped by hash) and one new day */
+  night: StepResult | null;
+}
+
+/** One new day of files into a database that already holds `historyDays` of them, as the nightly cron run sees it. */
+async function benchIncremental(historyDays: number, dayMessages: number, seed: number, keep: boolean): Promise<IncrementalResult> {
+  const { files, stations } = await ensureDays(historyDays + 1, dayMessages, seed);
+  const dir = join(WORK_DIR, 'incremental');
+  await rm(dir, { recursive: true, force: true });
+  const history = join(dir, 'history');
+  await mkdir(history, { recursive: true });
+  for (const file of files.slice(0, historyDays)) await linkInto(history, file);
+  const db = await freshDbPath('incremental');
+  progress(`incremental: ingesting ${historyDays} days of history (untimed)`);
+  const setup = await runCliStep({ name: 'ingest', args: () => [history, '--db', db, '--json'] }, { file: history, db, workDir: dir });
+  const night = setup.status === 'ok' ? await runNightly(files, dir, 'incremental', db) : null;
+  if (!keep) {
+    await removeDb(db);
+    await rm(dir, { recursive: true, force: true });
+  }
+  return { historyDays, dayMessages, stations, setup: { ...setup, step: 'setup: ingest history' }, night: night && { ...night, step: 'nightly: one new day' } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,7 +463,7 @@ function scalingTarget(sizes: readonly SizeResult[]): TargetResult {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function printReport(sizes: readonly SizeResult[], targets: readonly TargetResult[]): void {
+function printReport(sizes: readonly SizeResult[], targets: readonly TargetResult[], incremental: IncrementalResult | null): void {
   const rows = sizes.map((size) => [
     formatCount(size.messages),
     (size.bytes / 1e6).toFixed(0),
@@ -390,7 +479,7 @@ function printReport(sizes: readonly SizeResult[], targets: readonly TargetResul
   console.log('(anchor s and ingest s are whole-process wall times; x anchor = ingest s / anchor s)\n');
 
   const steps = sizes.flatMap((size) =>
-    [size.ingest, ...size.later].map((step) => [
+    [size.ingest, ...size.later, ...(size.nightly ? [size.nightly] : [])].map((step) => [
       formatCount(size.messages),
       step.step,
       step.status,
@@ -401,6 +490,23 @@ function printReport(sizes: readonly SizeResult[], targets: readonly TargetResul
   );
   printTable(['messages', 'step', 'status', 'wall s', 'peak RSS MB', 'note'], steps, new Set([1, 2, 5]));
   console.log('');
+
+  if (incremental) {
+    const { historyDays, dayMessages, stations } = incremental;
+    console.log(`incremental night: ${historyDays} days of ${formatCount(dayMessages)} messages (${stations} stations) stored, then one new day`);
+    printTable(
+      ['step', 'status', 'wall s', 'peak RSS MB', 'note'],
+      [incremental.setup, ...(incremental.night ? [incremental.night] : [])].map((step) => [
+        step.step,
+        step.status,
+        step.wallS === null ? '-' : step.wallS.toFixed(2),
+        step.peakRssMb === null ? '-' : step.peakRssMb.toFixed(0),
+        step.note,
+      ]),
+      new Set([0, 1, 4]),
+    );
+    console.log('');
+  }
 
   printTable(
     ['target', 'value', 'result'],
@@ -421,7 +527,7 @@ function printTable(header: readonly string[], rows: readonly (readonly string[]
   for (const row of rows) console.log(format(row));
 }
 
-async function writeResults(seed: number, sizes: readonly SizeResult[], targets: readonly TargetResult[]): Promise<void> {
+async function writeResults(seed: number, sizes: readonly SizeResult[], targets: readonly TargetResult[], incremental: IncrementalResult | null): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -431,6 +537,7 @@ async function writeResults(seed: number, sizes: readonly SizeResult[], targets:
     rssMethod: existsSync(GNU_TIME) ? 'GNU time %M' : '/proc VmHWM polling',
     seed,
     sizes,
+    incremental,
     targets,
   };
   await writeFile(RESULTS_FILE, `${JSON.stringify(results, (_, value: unknown) => (typeof value === 'number' ? round(value) : value), 2)}\n`);
@@ -491,6 +598,9 @@ async function main(): Promise<number> {
       also: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
+      incremental: { type: 'boolean', default: false },
+      'history-days': { type: 'string', default: '30' },
+      'day-messages': { type: 'string', default: '300000' },
     },
   });
   const seed = parseCount(values.seed, 'seed');
@@ -499,11 +609,17 @@ async function main(): Promise<number> {
 
   const sizes: SizeResult[] = [];
   for (const messages of counts) sizes.push(await benchSize(messages, seed, values.keep));
+  const incremental = values.incremental
+    ? await benchIncremental(parseCount(values['history-days'], 'history-days'), parseCount(values['day-messages'], 'day-messages'), seed, values.keep)
+    : null;
   const targets = evaluateTargets(sizes);
-  printReport(sizes, targets);
-  await writeResults(seed, sizes, targets);
+  printReport(sizes, targets, incremental);
+  await writeResults(seed, sizes, targets, incremental);
   console.log(`\nresults written to ${relative(ROOT, RESULTS_FILE)}`);
-  const stepFailed = sizes.some((size) => [size.ingest, ...size.later].some((step) => step.status === 'failed'));
+  const incrementalSteps = incremental ? [incremental.setup, ...(incremental.night ? [incremental.night] : [])] : [];
+  const stepFailed = [...sizes.flatMap((size) => [size.ingest, ...size.later, ...(size.nightly ? [size.nightly] : [])]), ...incrementalSteps].some(
+    (step) => step.status === 'failed',
+  );
   return stepFailed || targets.some((t) => t.pass === false) ? 1 : 0;
 }
 
