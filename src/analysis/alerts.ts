@@ -82,8 +82,10 @@ async function boundWindow(db: Database, options: AlertOptions): Promise<Bounded
     bindParameters(sql, parameterValues(options)),
   );
   if (!span.data_start || !span.data_end) return null;
-  return {
+  const bounded = {
     from: from ?? span.data_start.toISOString(),
     to: to ?? new Date(span.data_end.getTime() + 1).toISOString(),
   };
+  // a window that starts after the data (or ends before it) holds nothing to alert on
+  return Date.parse(bounded.from) < Date.parse(bounded.to) ? bounded : null;
 }

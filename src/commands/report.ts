@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { Database } from '../db/database.js';
 import { requireSchema } from '../db/migrations.js';
 import { parseWindow, windowFormatHelp } from '../analysis/window.js';
+import { buildAlerts } from '../analysis/alerts.js';
 import { usageError } from '../errors.js';
 import { formatBytes, processOutput, type Output } from '../tty.js';
 import { dbOption } from './options.js';
@@ -22,7 +23,7 @@ export function reportCommand(output: Output = processOutput): Command {
     .option('--to <time>', 'end of the window, exclusive; a date alone includes that whole day; default: the end of the data')
     .option('--station <id>', 'only this station (exact id; repeat for more); default: every station', collect, [])
     .option('--out <file>', 'the HTML file to write (replaced if it exists)', 'report.html')
-    .addHelpText('after', '\nHeadline figures compare with the window of the same length just before --from.')
+    .addHelpText('after', '\nThe page opens with the window\'s alerts (as nightly writes them to alerts.json). Headline figures compare\nwith the window of the same length just before --from.')
     .action(async (options: ReportCommandOptions) => {
       const window = parseWindow(options);
       const db = await Database.open(options.db, { readOnly: true });
@@ -30,7 +31,10 @@ export function reportCommand(output: Output = processOutput): Command {
         await requireSchema(db);
         // loaded when run: the chart libraries are the slowest part of starting the CLI
         const { writeReport } = await import('../report/report.js');
-        const report = await writeReport(db, options.out, { window, stations: options.station });
+        const alerts = await buildAlerts(db, { window });
+        // a report narrowed to stations shows their alerts only (fleet-wide ones, such as a code's rise, are left out)
+        const shown = options.station.length ? alerts.filter((alert) => alert.station_id !== null && options.station.includes(alert.station_id)) : alerts;
+        const report = await writeReport(db, options.out, { window, stations: options.station, alerts: shown });
         output.out(formatWritten(report));
       } finally {
         db.close();

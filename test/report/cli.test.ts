@@ -49,6 +49,21 @@ describe('ocpp-faults report', () => {
     expect(withoutGeneratedLine(readFileSync(auckland, 'utf8'))).toBe(withoutGeneratedLine(readFileSync(utc, 'utf8')));
   });
 
+  test('opens with the alerts of the window, narrowed with --station to that station', async () => {
+    const out = join(dir, 'alerts.html');
+    expect((await run(['report', '--db', db, '--out', out, '--station', 'CP-FAIL'])).status).toBe(0);
+    const page = readFileSync(out, 'utf8');
+    const section = page.slice(page.indexOf('<section id="alerts">'), page.indexOf('</section>', page.indexOf('<section id="alerts">')));
+    const rows = [...section.matchAll(/<tr>(.*?)<\/tr>/gs)].slice(1).map((row) =>
+      [...row[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/gs)].slice(0, 4).map((cell) => cell[1]!.replace(/<[^>]+>/g, '').trim()),
+    );
+    expect(rows).toEqual([
+      ['lock mechanism suspected', 'CP-FAIL', '1', 'ConnectorLockFailure'],
+      ['uptime below target', 'CP-FAIL', '1', 'ConnectorLockFailure'],
+      ['chronic station', 'CP-FAIL', '1', 'ConnectorLockFailure'],
+    ]);
+  });
+
   test('--station narrows the report; an unknown station says which ids exist', async () => {
     const out = join(dir, 'one.html');
     const ok = await run(['report', '--db', db, '--out', out, '--station', 'CP-FAIL']);
