@@ -5,11 +5,12 @@
 --   lock_mechanism_suspected  a connector whose lock mechanism is suspected
 --   code_episodes             an error code's episodes that started in the window, fleet-wide (not an alert itself)
 --   uptime_below_target       a port whose uptime is not above the target
+--   station_silent            a station that has sent nothing for $silent_station_days days before the window end
 -- match_key is what "the same condition" is in another window. message is the alert's one line for support; for
 -- code_episodes, whose line alerts.sql writes (it knows the previous count), it holds the stations with the most
 -- episodes. evidence is a JSON object with the numbers behind it (times as ISO 8601 UTC text). Reads the temp tables recurrence, lock_failures, lock_connectors, episodes, uptime,
 -- uptime_periods and analysis_window. Parameters: $chronic_min_episodes, $chronic_window_days,
--- $mechanism_window_days, $uptime_target_pct.
+-- $mechanism_window_days, $uptime_target_pct, $silent_station_days.
 with chronic_keys as (
     -- chronic station, connector and code keys, the worst of each station first
     select
@@ -232,6 +233,30 @@ uptime_alerts as (
         ) as evidence
     from low_uptime
 ),
+silent_stations as (
+    -- stations whose last message is $silent_station_days days or more before the window end; their ports are out
+    -- of uptime (uptime_ports)
+    select
+        'station_silent' as kind,
+        m.station_id as match_key,
+        m.station_id,
+        cast(null as integer) as connector_id,
+        cast(null as varchar) as error_code,
+        max(m.received_at) as sort_at,
+        cast(null as bigint) as episodes,
+        format('{} has sent nothing since {} ({} before the window end) — its ports are left out of uptime; check whether it was decommissioned, or its power, network link and the export that brings its logs',
+            m.station_id, strftime(max(m.received_at), '%Y-%m-%d %H:%M UTC'),
+            human_duration(epoch(any_value(w.window_end)) - epoch(max(m.received_at)))) as message,
+        json_object(
+            'last_message_at', strftime(max(m.received_at), '%Y-%m-%dT%H:%M:%S.%gZ'),
+            'silent_days', round((epoch(any_value(w.window_end)) - epoch(max(m.received_at))) / 86400, 2),
+            'silent_station_days', $silent_station_days
+        ) as evidence
+    from messages m, analysis_window w
+    where coalesce(m.direction, 'in') = 'in'
+    group by m.station_id
+    having max(m.received_at) < any_value(w.window_end) - to_days($silent_station_days)
+),
 conditions as (
     -- all kinds together
     select * from chronic_stations
@@ -243,6 +268,8 @@ conditions as (
     select * from code_counts
     union all
     select * from uptime_alerts
+    union all
+    select * from silent_stations
 )
 select
     kind,

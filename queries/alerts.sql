@@ -20,7 +20,7 @@ became as (
     -- conditions that must be new: held now, not in the previous window
     select c.kind, c.station_id, c.connector_id, c.error_code, c.sort_at, c.message, c.evidence
     from current_conditions c
-    where c.kind in ('chronic_station', 'lock_mechanism_suspected')
+    where c.kind in ('chronic_station', 'lock_mechanism_suspected', 'station_silent')
         and not exists (select 1 from previous_conditions p where p.kind = c.kind and p.match_key = c.match_key)
 ),
 standing as (
@@ -87,7 +87,8 @@ order by
         when 'lock_mechanism_suspected' then 2
         when 'uptime_below_target' then 3
         when 'chronic_station' then 4
-        else 5
+        when 'station_silent' then 5
+        else 6
     end,
     station_id nulls first,
     connector_id nulls first,

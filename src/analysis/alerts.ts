@@ -5,7 +5,7 @@ import { bindParameters, parameterValues, prepareAnalysis, type AnalysisOptions 
 import type { AnalysisWindow } from './window.js';
 
 /** Alert kinds, in the order alerts are listed (the most urgent first). */
-export const alertKinds = ['stuck_lock_open', 'lock_mechanism_suspected', 'uptime_below_target', 'chronic_station', 'error_code_rise'] as const;
+export const alertKinds = ['stuck_lock_open', 'lock_mechanism_suspected', 'uptime_below_target', 'chronic_station', 'station_silent', 'error_code_rise'] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
 /** One alert: who it concerns, one line a support person can act on, and the numbers behind it. */
@@ -13,7 +13,7 @@ export interface Alert {
   kind: AlertKind;
   /** null only for error_code_rise, which is fleet-wide (evidence.top_stations names where) */
   station_id: string | null;
-  /** null for error_code_rise; for chronic_station the connector of its worst chronic code (all are in evidence) */
+  /** null for error_code_rise and station_silent; for chronic_station the connector of its worst chronic code (all are in evidence) */
   connector_id: number | null;
   /** the error code concerned; for uptime_below_target the code with the most Faulted minutes (null when none) */
   error_code: string | null;

@@ -54,6 +54,11 @@ export interface AnalysisConfig {
   offlineGraceS: number;
   /** Uptime target in percent: 97, the US NEVI rule (23 CFR 680.116) — a port must be above it. */
   uptimeTargetPct: number;
+  /** Uptime: a station that has sent nothing for this many days before the window's end (7: a week is far past
+   * any outage a technician would not have been sent to) is taken as silent — decommissioned, or its export
+   * stopped — and its ports are left out of uptime and its alert; it is reported once, as station_silent, in the
+   * window in which its silence reaches this length. */
+  silentStationDays: number;
   /** Uptime: count Faulted time with errorCode EVCommunicationError as excluded minutes (NEVI excludes
    * vehicle-caused faults). Off: the log cannot tell a vehicle's fault from the charger's own communication
    * module, and a port that fails with every vehicle is the charger's problem. */
@@ -84,6 +89,7 @@ export const defaultAnalysisConfig: AnalysisConfig = {
   defaultHeartbeatIntervalS: 300,
   offlineGraceS: 60,
   uptimeTargetPct: 97,
+  silentStationDays: 7,
   uptimeExcludeEvCommunicationError: false,
   alertRiseMinShare: 0.5,
   alertRiseMinEpisodes: 10,
@@ -111,6 +117,7 @@ export function analysisParameters(config: AnalysisConfig): Record<string, numbe
     default_heartbeat_interval_s: config.defaultHeartbeatIntervalS,
     offline_grace_s: config.offlineGraceS,
     uptime_target_pct: config.uptimeTargetPct,
+    silent_station_days: config.silentStationDays,
     uptime_exclude_ev_communication_error: config.uptimeExcludeEvCommunicationError,
     alert_rise_min_share: config.alertRiseMinShare,
     alert_rise_min_episodes: config.alertRiseMinEpisodes,

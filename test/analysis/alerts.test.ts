@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { buildAlerts, previousWindow, type Alert } from '../../src/analysis/alerts.js';
 import type { AnalysisWindow } from '../../src/analysis/window.js';
-import { commands, freshDb, statuses, t, transactions, type StatusRow } from './helpers.js';
+import { commands, freshDb, messages, statuses, t, transactions, type StatusRow } from './helpers.js';
 
 let db: Database;
 beforeEach(async () => {
@@ -245,5 +245,35 @@ describe('alerts', { timeout: 60_000 }, () => {
     } finally {
       empty.close();
     }
+  });
+});
+
+describe('silent stations', { timeout: 60_000 }, () => {
+  // OLD reported at 03-01 00:30 and never again; with a 1-day threshold it falls silent on the second day
+  const silentAfterOneDay = { silentStationDays: 1 };
+  beforeEach(async () => {
+    await statuses(db, [{ at: '03-01 00:00', station: 'OLD', connector: 1, status: 'Available' }]);
+    await messages(db, [{ station: 'OLD', at: '03-01 00:30', action: 'Heartbeat' }]);
+  });
+
+  test('are reported once, in the window their silence reaches the threshold, and leave uptime', async () => {
+    expect(kinds(await alerts(firstDay, silentAfterOneDay))).toEqual([['uptime_below_target', 'OLD', 1, null]]);
+    const second = await alerts(secondDay, silentAfterOneDay);
+    expect(second).toEqual([
+      {
+        kind: 'station_silent',
+        station_id: 'OLD',
+        connector_id: null,
+        error_code: null,
+        message: expect.stringMatching(/^OLD has sent nothing since 2026-03-01 00:30 UTC \(.+ before the window end\) — its ports are left out of uptime/),
+        evidence: { last_message_at: '2026-03-01T00:30:00.000Z', silent_days: 1.98, silent_station_days: 1 },
+      },
+    ]);
+    // the next window: still silent, already reported
+    expect(await alerts({ from: t('03-02 12:00'), to: t('03-03 00:00') }, silentAfterOneDay)).toEqual([]);
+  });
+
+  test('with the default of 7 days two days of silence are still offline time', async () => {
+    expect(kinds(await alerts(secondDay))).toEqual([['uptime_below_target', 'OLD', 1, null]]);
   });
 });
