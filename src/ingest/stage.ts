@@ -53,17 +53,21 @@ export async function stageFile(db: Database, input: StageInput): Promise<PieceC
   const read = readParams(input);
   await db.runScript(loadSql('ingest/reset_read_errors'));
   await dropStagedViews(db);
+  let unpacked = false;
   try {
     const { format } = input.detected;
-    if (format === 'ocpp-jsonl' && (await readJsonDirectly(db, input, read))) return storeFrames(db, input, { unpacked: true });
-    if (format === 'ocpp-jsonl') await db.runNamed('ingest/parse_jsonl', { ...read, tz: input.tz });
-    else if (format === 'steve-log') await db.runNamed('ingest/parse_steve_log', { ...read, tz: input.tz });
+    if (format === 'ocpp-jsonl') {
+      unpacked = await readJsonDirectly(db, input, read);
+      if (!unpacked) await db.runNamed('ingest/parse_jsonl', { ...read, tz: input.tz });
+    } else if (format === 'steve-log') await db.runNamed('ingest/parse_steve_log', { ...read, tz: input.tz });
     else if (format === 'frames-csv') await parseFramesCsv(db, input, read);
     else await parseStatusCsv(db, input, read);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`cannot read ${input.path}: ${firstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
   }
+  // the JSON reader path's lines are all frames, unpacked already: no unreadable or cut lines to look for
+  if (unpacked) return storeFrames(db, input, { unpacked });
   await numberUnreadableLines(db, read);
   if (!input.gzipComplete && input.lastPiece) await db.runNamed('ingest/reject_cut_line');
   return input.detected.format === 'status-csv' ? storeStatusRows(db, input) : storeFrames(db, input);
