@@ -36,8 +36,11 @@ create or replace temp macro plausible_time(reported, received, max_behind_s, ma
 create or replace temp macro direction_of(text) as
     case
         when text is null then null
-        when lower(trim(text)) in ('in', 'incoming', 'inbound', 'received', 'rx') then 'in'
-        when lower(trim(text)) in ('out', 'outgoing', 'outbound', 'sent', 'sending', 'tx') then 'out'
+        -- the usual spellings first: an IN list of constants becomes a join over every row, a list lookup does not
+        when text = 'in' then 'in'
+        when text = 'out' then 'out'
+        when list_contains(['in', 'incoming', 'inbound', 'received', 'rx'], lower(trim(text))) then 'in'
+        when list_contains(['out', 'outgoing', 'outbound', 'sent', 'sending', 'tx'], lower(trim(text))) then 'out'
         else 'invalid'
     end;
 
@@ -90,14 +93,15 @@ create or replace temp macro ocpp_frame_problem(e) as
 -- define. DataTransfer, which both sides may send, counts as the charger's.
 create or replace temp macro ocpp_initiator(action) as
     case
-        when action in (
+        -- list lookups, not IN lists: DuckDB plans a long IN list of constants as a join over every row
+        when list_contains([
             'BootNotification', 'Heartbeat', 'StatusNotification', 'Authorize', 'StartTransaction', 'StopTransaction',
-            'MeterValues', 'DataTransfer', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification') then 'in'
-        when action in (
+            'MeterValues', 'DataTransfer', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification'], action) then 'in'
+        when list_contains([
             'UnlockConnector', 'Reset', 'RemoteStartTransaction', 'RemoteStopTransaction', 'ChangeAvailability',
             'ChangeConfiguration', 'GetConfiguration', 'TriggerMessage', 'ClearCache', 'GetDiagnostics', 'UpdateFirmware',
             'SendLocalList', 'GetLocalListVersion', 'ReserveNow', 'CancelReservation', 'SetChargingProfile',
-            'ClearChargingProfile', 'GetCompositeSchedule') then 'out'
+            'ClearChargingProfile', 'GetCompositeSchedule'], action) then 'out'
     end;
 
 -- What is stored of an OCPP-J frame (elements e) received with `direction` (null when the export has none), as a
