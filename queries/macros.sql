@@ -124,3 +124,43 @@ create or replace temp macro ocpp_frame(e, direction, problem) as
         error_description := case when try_cast(e[1]::varchar as integer) = 4 then json_extract_string(e[4], '$') end,
         frame_hash := hash(e)
     );
+
+-- The CALL each answer (CALLRESULT or CALLERROR) in relation `answers` answers, among the CALLs in relation
+-- `calls`: the latest at or before it with the same unique id on the same station, sent the other way (either way
+-- when the answer's own direction is unknown). One row per answer: its file and line, the CALL's action and the
+-- direction the answer therefore had (null when no CALL matched). The relations are named, so the staging
+-- connection pairs a piece with its own CALLs and the writing one with stored CALLs, by the same rule.
+-- An as-of join, not an equality join: chargers that reuse one id for thousands of messages would make a join explode.
+create or replace temp macro answer_pairs(answers, calls) as table
+with pairing_answers as (
+    -- the answers, and the direction their CALL must have had
+    select
+        file_id,
+        line_no,
+        station_id,
+        unique_id,
+        received_at,
+        coalesce(case direction when 'in' then 'out' when 'out' then 'in' end, 'any') as call_direction
+    from query_table(answers)
+),
+streams as (
+    -- each CALL under the direction an answer will look for: its own, and 'any' when some answer's is unknown
+    select station_id, unique_id, direction as call_direction, received_at, action, direction
+    from query_table(calls)
+    where direction is not null
+    union all
+    select station_id, unique_id, 'any', received_at, action, direction
+    from query_table(calls)
+    where exists (select 1 from pairing_answers where call_direction = 'any')
+)
+select
+    a.file_id,
+    a.line_no,
+    c.action,
+    case c.direction when 'in' then 'out' when 'out' then 'in' end as direction
+from pairing_answers a
+asof left join streams c
+    on c.station_id = a.station_id
+    and c.unique_id = a.unique_id
+    and c.call_direction = a.call_direction
+    and c.received_at <= a.received_at;

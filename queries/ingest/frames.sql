@@ -2,7 +2,7 @@
 -- reason it is not an OCPP-J frame (ocpp_frame_problem). Directions still unknown (frames-csv) are inferred for CALLs
 -- from who may initiate the action; CALLRESULTs and CALLERRORs take theirs from the CALL they answer, later.
 -- Clean JSON-lines files get the same columns straight from the JSON reader (read_jsonl_direct, frames_direct).
-create or replace temp table stage_frames as
+create or replace table stage_frames as
 with candidates as (
     -- frames as lists of JSON elements (parsed already, or from the frame's text in one parse); null when not an array
     select

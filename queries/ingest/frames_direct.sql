@@ -1,8 +1,8 @@
 -- Grain: one row per line of the file, as frames.sql gives it, from the frames the JSON reader path unpacked
 -- (stage_json), numbered as in parse_jsonl_direct.
-create or replace temp view stage_frames as
+create or replace view stage_frames as
 select
-    rowid - getvariable('stage_json_line_base') as line_no,
+    s.rowid - p.line_base as line_no,
     reason is null as valid,
     reason,
     station_id,
@@ -15,4 +15,5 @@ select
     error_code,
     error_description,
     frame_hash
-from stage_json
+from stage_json s
+cross join stage_piece p

@@ -1,12 +1,13 @@
--- Grain: one row per frame in stage_ready that is not a duplicate (stage_repeats).
+-- Grain: one row per frame in stage_ready that repeats neither an earlier line (stage_repeats) nor a stored message
+-- (stored_repeats). An answer paired again with stored CALLs (stored_pairs) takes that pairing.
 insert into messages
 select
     f.station_id,
     f.received_at,
-    f.direction,
+    case when p.line_no is null then f.direction else coalesce(f.frame_direction, p.direction) end as direction,
     f.message_type,
     f.unique_id,
-    f.action,
+    case when p.line_no is null then f.action else p.action end as action,
     f.payload,
     f.error_code,
     f.error_description,
@@ -14,4 +15,6 @@ select
     $file_id::integer as file_id,
     f.line_no
 from stage_ready f
+left join stored_pairs p on p.line_no = f.line_no
 anti join stage_repeats r on r.line_no = f.line_no
+anti join stored_repeats s on s.line_no = f.line_no

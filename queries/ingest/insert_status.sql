@@ -1,7 +1,8 @@
 -- Grain: one row per staged status (stage_status_source) as a typed StatusNotification, with its off-spec
 -- values flagged, never dropped. The effective time is the reported time when plausible, else the receive time.
 -- Status CSV rows that repeat a stored row exactly (station, times, fields) are duplicates and are left out;
--- OCPP rows were de-duplicated as messages already.
+-- OCPP rows that repeat a message are left out like their messages: those repeating an earlier line of the piece
+-- are not staged, those repeating a stored message are stored_repeats.
 insert into status_notifications
 with typed as (
     -- text fields as values
@@ -10,7 +11,8 @@ with typed as (
         try_cast(connector_text as integer) as connector_id,
         parse_time(reported_text, $tz) as reported_at,
         hash(connector_text, status, error_code, info, vendor_id, vendor_error_code, reported_text) as row_hash
-    from stage_status_source
+    from stage_status_source s
+    anti join stored_repeats r on r.line_no = s.line_no
 ),
 timed as (
     -- which time the status happened at

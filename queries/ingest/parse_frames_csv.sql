@@ -1,7 +1,7 @@
 -- Grain: one row per line of a frames-csv file (timestamp, station id, optional action, frame): a frame to store,
 -- a line to skip, or a line to reject. Column positions come in as $i_* (1-based; 0 when the column is absent).
 -- There is usually no direction column: directions are inferred later from the action and from pairing.
-create or replace temp table stage_parsed as
+create or replace table stage_parsed as
 with rows as (
     -- the fields this format uses
     select

@@ -1,7 +1,7 @@
 -- Grain: one row per line of an ocpp-jsonl file: a frame to store, a line to skip, or a line to reject with its reason.
 -- A line is {timestamp, chargeBoxId, direction, message}; the usual aliases of each key are accepted.
 -- `message` is the OCPP-J array itself or a JSON string holding it. A zone-less time is read in $tz.
-create or replace temp table stage_parsed as
+create or replace table stage_parsed as
 with lines as (
     -- each line, with its keys taken in one parse when it is a JSON object
     select

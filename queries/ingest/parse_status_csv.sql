@@ -2,7 +2,7 @@
 -- (copied to stage_status_source by the caller), a line to skip, or a line to reject. Column positions come in as
 -- $i_* (1-based; 0 when the column is absent). A row needs a station and a time; a receive time, when the
 -- column exists and is filled, must be a time; a reported time that is not a time is kept and flagged.
-create or replace temp table stage_parsed as
+create or replace table stage_parsed as
 with rows as (
     -- the fields this format uses
     select

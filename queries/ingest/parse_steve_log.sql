@@ -2,7 +2,7 @@
 --   [INFO ] 2023-08-23 05:17:28,991 de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=cp001, sessionId=3df7] Received: [2,"1bc5",...]
 -- "Received" is from the charger (in), "Sending" to it (out); the time is server-local, read in $tz.
 -- Every other line (startup, stack traces, other loggers) is skipped, not rejected.
-create or replace temp table stage_parsed as
+create or replace table stage_parsed as
 with lines as (
     -- each line of the log
     select k + $line_offset as line_no, line

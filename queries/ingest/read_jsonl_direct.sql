@@ -5,7 +5,7 @@
 -- line is skipped, so stage_direct_usable compares the rows with the line count taken while hashing the file;
 -- any difference, or any row that is not a frame to store, sends the file down the line-by-line path
 -- (parse_jsonl), which gives every line its reason.
-create or replace temp table stage_json as
+create or replace table stage_json as
 with read as (
     select
         nullif(trim(chargeBoxId), '') as station_id,

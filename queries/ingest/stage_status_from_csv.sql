@@ -1,5 +1,5 @@
 -- Grain: one row per accepted status-csv row of file $file_id, in the shape insert_status expects.
-create or replace temp table stage_status_source as
+create or replace table stage_status_source as
 select
     station_id,
     received_at,

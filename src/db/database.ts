@@ -24,6 +24,8 @@ export class Database {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     readonly readOnly: boolean,
+    /** false for a further connection (connectAnother), which leaves the database open when it closes */
+    private readonly ownsInstance = true,
   ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<Database> {
@@ -42,14 +44,27 @@ export class Database {
     } catch (error) {
       throw describeOpenError(absolute, error);
     }
-    const connection = await instance.connect();
-    const db = new Database(absolute, instance, connection, readOnly);
-    await db.run(`set TimeZone = 'UTC'`);
+    const db = new Database(absolute, instance, await instance.connect(), readOnly);
+    await db.prepareSession();
+    return db;
+  }
+
+  /**
+   * Another connection to the same open database, with its own transactions: ingest stages files on one while the
+   * run's transaction is open on this one. Closing it leaves the database open.
+   */
+  async connectAnother(): Promise<Database> {
+    const db = new Database(this.path, this.instance, await this.instance.connect(), this.readOnly, false);
+    await db.prepareSession();
+    return db;
+  }
+
+  private async prepareSession(): Promise<void> {
+    await this.run(`set TimeZone = 'UTC'`);
     // DuckDB runs an ASOF join as a nested loop when it estimates few rows on the left, and its estimates for fresh
     // staging tables and filtered windows are far too low (166,000 answers taken for a handful took 16 s): always sort-merge
-    await db.run('set asof_loop_join_threshold = 0');
-    await db.runScript(loadSql('macros'));
-    return db;
+    await this.run('set asof_loop_join_threshold = 0');
+    await this.runScript(loadSql('macros'));
   }
 
   async run(sql: string, params?: Params): Promise<void> {
@@ -132,7 +147,7 @@ export class Database {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 

@@ -7,6 +7,7 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileCounts, stageFile, rebuildDerivedTables, pairStoredAnswers, type FileCounts, type PieceCounts } from './stage.js';
+import { StagingArea } from './staging.js';
 import { CliError, ExitCode } from '../errors.js';
 
 export interface IngestOptions {
@@ -88,14 +89,17 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   // the bytes of the current file being staged (the whole file, or one piece of it)
   let unit = { from: 0, to: 0 };
   let queriesDone = 0;
+  const staging = await StagingArea.open(db);
   if (progress) {
     // a file or piece takes about this many named queries; within one, DuckDB reports its own percentage
-    const queriesPerUnit = 16;
-    db.progressListener = (_query, percent) => {
+    const queriesPerUnit = 20;
+    const listener = (_query: string, percent: number) => {
       if (percent >= 100) queriesDone++;
       const fraction = Math.min(0.99, (queriesDone + (percent < 100 ? percent / 100 : 0)) / queriesPerUnit);
       progress(bytesDone + unit.from + (unit.to - unit.from) * fraction, totalBytes);
     };
+    db.progressListener = listener;
+    staging.stager.progressListener = listener;
   }
 
   try {
@@ -113,7 +117,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
           const pieces = await stagePieces(file, config.pieceBytes, (piece) => {
             unit = { from: piece.bytesFrom, to: piece.bytesTo };
             queriesDone = 0;
-            return stageFile(db, { ...file, ...piece, fileId, tz: options.tz, config });
+            return stageFile(db, staging, { ...file, ...piece, fileId, tz: options.tz, config });
           });
           const counts = await fileCounts(db, fileId, file.detected.format === 'status-csv', pieces);
           if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
@@ -151,6 +155,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
     throw error;
   } finally {
     db.progressListener = undefined;
+    await staging.close();
   }
   return result;
 }

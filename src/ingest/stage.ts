@@ -4,6 +4,7 @@ import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
 import type { LineShape } from './files.js';
 import { csvColumnAliases, findColumn, statusColumnAliases, type CsvLayout, type Detected } from './detect.js';
+import type { StagingArea } from './staging.js';
 
 export interface FileCounts {
   lines: number;
@@ -48,11 +49,15 @@ const maxLineBytes = 2 * 1024 * 1024;
 /** lines up to this long are read the same by the JSON reader and the line reader (which rejects lines over 2 MB) */
 const directMaxLineBytes = 1024 * 1024;
 
-/** Reads one file into the staging tables and stores what it holds; returns how its lines were taken. */
-export async function stageFile(db: Database, input: StageInput): Promise<PieceCounts> {
+/**
+ * Reads one file (or piece) into a fresh staging catalog on the staging connection, then stores what it holds with
+ * `writer`, whose transaction is the run's; returns how its lines were taken.
+ */
+export async function stageFile(writer: Database, staging: StagingArea, input: StageInput): Promise<PieceCounts> {
+  await staging.nextPiece();
+  const db = staging.stager;
   const read = readParams(input);
   await db.runScript(loadSql('ingest/reset_read_errors'));
-  await dropStagedViews(db);
   let unpacked = false;
   try {
     const { format } = input.detected;
@@ -67,10 +72,10 @@ export async function stageFile(db: Database, input: StageInput): Promise<PieceC
     throw new CliError(`cannot read ${input.path}: ${firstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
   }
   // the JSON reader path's lines are all frames, unpacked already: no unreadable or cut lines to look for
-  if (unpacked) return storeFrames(db, input, { unpacked });
+  if (unpacked) return storeFrames(writer, staging, input, { unpacked });
   await numberUnreadableLines(db, read);
   if (!input.gzipComplete && input.lastPiece) await db.runNamed('ingest/reject_cut_line');
-  return input.detected.format === 'status-csv' ? storeStatusRows(db, input) : storeFrames(db, input);
+  return input.detected.format === 'status-csv' ? storeStatusRows(writer, staging, input) : storeFrames(writer, staging, input);
 }
 
 /**
@@ -89,17 +94,9 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
     return false;
   }
   await db.runNamed('ingest/stage_json_lines', { line_offset: read.line_offset });
-  await db.runScript(loadSql('ingest/drop_stage_tables'));
   await db.runNamed('ingest/parse_jsonl_direct');
   await db.runNamed('ingest/frames_direct');
   return true;
-}
-
-const stagedViewDrops: Record<string, string> = { stage_parsed: 'ingest/drop_view_stage_parsed', stage_frames: 'ingest/drop_view_stage_frames' };
-
-/** stage_parsed and stage_frames are tables (line-by-line path) or views (JSON reader path) from the file before. */
-async function dropStagedViews(db: Database): Promise<void> {
-  for (const { name } of await db.allNamed<{ name: string }>('ingest/staged_views')) await db.runNamed(stagedViewDrops[name]!);
 }
 
 interface ReadParams {
@@ -185,23 +182,43 @@ async function parseFramesCsv(db: Database, input: StageInput, read: ReadParams)
   });
 }
 
-/** Stores the staged frames; `unpacked` when the JSON reader path has made stage_frames already. */
-async function storeFrames(db: Database, input: StageInput, { unpacked = false } = {}): Promise<PieceCounts> {
+/**
+ * Stores the staged frames; `unpacked` when the JSON reader path has made stage_frames already. The staging
+ * connection does what depends on the piece alone (pairing within it, its repeated lines, its statuses, its counts);
+ * the writer what depends on stored messages (repeats of them, pairing with their CALLs) and the storing.
+ */
+async function storeFrames(writer: Database, staging: StagingArea, input: StageInput, { unpacked = false } = {}): Promise<PieceCounts> {
+  const { stager } = staging;
   const file = { file_id: input.fileId };
-  if (!unpacked) await db.runNamed('ingest/frames');
-  await db.runNamed('ingest/outcomes_frames');
-  await db.runNamed('ingest/stage_calls');
-  await db.runNamed('ingest/stage_answers');
-  await pairAnswers(db, input.config);
-  await db.runNamed('ingest/ready_frames');
-  const [span] = await db.allNamed<{ first_at: string | null; last_at: string | null }>('ingest/frame_span');
-  await db.runNamed('ingest/stage_stored_span', { first_at: span?.first_at ?? null, last_at: span?.last_at ?? null });
-  await db.runNamed('ingest/stage_repeats');
-  await db.runNamed('ingest/insert_messages', file);
-  await db.runNamed('ingest/stage_status_from_messages', { ...file, line_offset: input.lineOffset });
-  await insertStatus(db, input);
-  return countOutcomes(db, input);
+  if (!unpacked) await stager.runNamed('ingest/frames');
+  await stager.runNamed('ingest/outcomes_frames');
+  await stager.runNamed('ingest/stage_calls');
+  await stager.runNamed('ingest/stage_answers');
+  await stager.runNamed('ingest/pair_in_file');
+  await stager.runNamed('ingest/ready_frames');
+  await stager.runNamed('ingest/stage_repeats');
+  await stager.runNamed('ingest/stage_status_from_frames', file);
+  const counts = await countOutcomes(stager);
+  const [span] = await stager.allNamed<PieceSpan>('ingest/piece_span', { lookback_s: input.config.pairLookbackS });
+
+  await staging.handToWriter();
+  await writer.runNamed('ingest/stage_stored_span', { first_at: span?.first_at ?? null, last_at: span?.last_at ?? null });
+  await writer.runNamed('ingest/stored_repeats');
+  await writer.runNamed('ingest/stored_calls', { calls_from: span?.calls_from ?? null, calls_to: span?.calls_to ?? null });
+  await writer.runScript(loadSql('ingest/writer_views'));
+  await writer.runNamed('ingest/stored_pairs');
+  await writer.runNamed('ingest/insert_messages', file);
+  await insertStatus(writer, input);
+  await insertRejects(writer, input, counts);
+  return counts;
 }
+
+type PieceSpan = {
+  first_at: string | null;
+  last_at: string | null;
+  calls_from: string | null;
+  calls_to: string | null;
+};
 
 async function parseStatusCsv(db: Database, input: StageInput, read: ReadParams): Promise<void> {
   const layout = requireLayout(input);
@@ -233,11 +250,16 @@ async function parseStatusCsv(db: Database, input: StageInput, read: ReadParams)
   await db.runNamed('ingest/parse_status_csv', { ...indices, tz: input.tz, raw_chars: read.raw_chars });
 }
 
-async function storeStatusRows(db: Database, input: StageInput): Promise<PieceCounts> {
-  await db.runNamed('ingest/outcomes_status');
-  await db.runNamed('ingest/stage_status_from_csv', { file_id: input.fileId });
-  await insertStatus(db, input);
-  return countOutcomes(db, input);
+async function storeStatusRows(writer: Database, staging: StagingArea, input: StageInput): Promise<PieceCounts> {
+  const { stager } = staging;
+  await stager.runNamed('ingest/outcomes_status');
+  await stager.runNamed('ingest/stage_status_from_csv', { file_id: input.fileId });
+  const counts = await countOutcomes(stager);
+  await staging.handToWriter();
+  await writer.runNamed('ingest/no_stored_repeats');
+  await insertStatus(writer, input);
+  await insertRejects(writer, input, counts);
+  return counts;
 }
 
 async function insertStatus(db: Database, input: StageInput): Promise<void> {
@@ -249,11 +271,14 @@ async function insertStatus(db: Database, input: StageInput): Promise<void> {
   });
 }
 
-async function countOutcomes(db: Database, input: StageInput): Promise<PieceCounts> {
-  const [o] = await db.allNamed<{ lines: number; accepted: number; skipped: number; rejected: number }>('ingest/outcome_counts');
+async function countOutcomes(stager: Database): Promise<PieceCounts> {
+  const [o] = await stager.allNamed<{ lines: number; accepted: number; skipped: number; rejected: number }>('ingest/outcome_counts');
   if (!o) throw new Error('ingest counts returned no row');
-  if (o.rejected > 0) await db.runNamed('ingest/insert_rejects', { file_id: input.fileId, raw_chars: input.config.rejectRawChars });
   return o;
+}
+
+async function insertRejects(writer: Database, input: StageInput, counts: PieceCounts): Promise<void> {
+  if (counts.rejected > 0) await writer.runNamed('ingest/insert_rejects', { file_id: input.fileId, raw_chars: input.config.rejectRawChars });
 }
 
 /** A file's counts from its pieces' and what it stored: a line accepted but not stored was a duplicate. */
@@ -271,22 +296,15 @@ export async function fileCounts(db: Database, fileId: number, statusRowsOnly: b
   };
 }
 
-/** Pairs the answers in stage_answers with their CALLs (stage_pairs), looking at stored CALLs only where they can be. */
-async function pairAnswers(db: Database, config: IngestConfig): Promise<void> {
-  const [span] = await db.allNamed<{ calls_from: string | null; calls_to: string | null }>('ingest/answer_span', { lookback_s: config.pairLookbackS });
-  await db.runNamed('ingest/pair_results', { calls_from: span?.calls_from ?? null, calls_to: span?.calls_to ?? null });
-}
-
 /** Answers stored without their CALL (it came in a later file of this run) take its action now; `firstFileId` is this run's first file. */
 export async function pairStoredAnswers(db: Database, config: IngestConfig, firstFileId: number): Promise<void> {
-  const [span] = await db.allNamed<{ answers_from: string | null; answers_to: string | null }>('ingest/run_span', {
+  const [span] = await db.allNamed<{ answers_from: string | null; answers_to: string | null; calls_from: string | null }>('ingest/run_span', {
     first_file_id: firstFileId,
     lookback_s: config.pairLookbackS,
   });
   await db.runNamed('ingest/stored_unpaired_answers', { answers_from: span?.answers_from ?? null, answers_to: span?.answers_to ?? null });
-  await db.runNamed('ingest/stage_unpaired_answers');
-  await db.runNamed('ingest/no_staged_calls');
-  await pairAnswers(db, config);
+  await db.runNamed('ingest/unpaired_calls', { calls_from: span?.calls_from ?? null, calls_to: span?.answers_to ?? null });
+  await db.runNamed('ingest/pair_unpaired');
   await db.runNamed('ingest/update_paired_answers');
 }
 

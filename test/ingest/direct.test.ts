@@ -145,3 +145,50 @@ describe('an answer stored before its CALL', () => {
     }
   });
 });
+
+describe('an answer whose id a stored CALL and a CALL of its own file both use', () => {
+  const line = (time: string, direction: string, message: unknown[]) => JSON.stringify({ timestamp: time, chargeBoxId: 'CP-1', direction, message });
+  // chargers reuse ids: the stored export holds an Authorize with id 7 at 10:00:05, the new one a Heartbeat with id 7
+  // at 10:00:00 and the answer at 10:00:06, which answers the latest CALL before it: the stored Authorize
+  const writeExports = () => {
+    const dir = tempDir();
+    const stored = join(dir, 'a-stored.jsonl');
+    writeFileSync(stored, line('2026-03-02T10:00:05Z', 'in', [2, '7', 'Authorize', { idTag: 'TAG1' }]) + '\n');
+    const later = join(dir, 'b-later.jsonl');
+    writeFileSync(later, [
+      line('2026-03-02T10:00:00Z', 'in', [2, '7', 'Heartbeat', {}]),
+      line('2026-03-02T10:00:06Z', 'out', [3, '7', { idTagInfo: { status: 'Accepted' } }]),
+    ].join('\n') + '\n');
+    return { stored, later };
+  };
+  const expected = [
+    { received_at: '2026-03-02T10:00:00.000Z', message_type: 2, action: 'Heartbeat' },
+    { received_at: '2026-03-02T10:00:05.000Z', message_type: 2, action: 'Authorize' },
+    { received_at: '2026-03-02T10:00:06.000Z', message_type: 3, action: 'Authorize' },
+  ];
+  const stored = (db: Database) => db.all(`select strftime(received_at, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' as received_at, message_type, action from messages order by received_at`);
+  const options = { format: 'auto' as const, tz: 'UTC', strict: false };
+
+  it('pairs it with the later, stored CALL when the stored export came in an earlier run', async () => {
+    const { stored: first, later } = writeExports();
+    const db = await Database.open(':memory:');
+    try {
+      await ingestFiles(db, [first], options);
+      await ingestFiles(db, [later], options);
+      expect(await stored(db)).toEqual(expected);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('pairs it the same when both exports come in one run', async () => {
+    const { stored: first, later } = writeExports();
+    const db = await Database.open(':memory:');
+    try {
+      await ingestFiles(db, [first, later], options);
+      expect(await stored(db)).toEqual(expected);
+    } finally {
+      db.close();
+    }
+  });
+});
