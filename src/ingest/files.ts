@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -162,17 +162,23 @@ export async function inspectFile(path: string, gzip: boolean): Promise<FileFact
 }
 
 /**
- * Cuts a file into plain pieces of about `pieceBytes` each, at line ends, decompressing gzip and (when
- * `fixLineEnds`) turning CRLF into LF and a lone CR, which no line-based export means as a line end, into a space.
- * Each piece is handed to `use` as soon as it is complete and deleted after, so a file of any size is staged in
- * bounded memory and disk. Bytes are carried unchanged (latin1 in, latin1 out), so broken UTF-8 stays broken.
+ * Cuts a file into plain pieces of about `pieceBytes` each, at line ends, decompressing gzip and turning CRLF into
+ * LF and a lone CR, which no line-based export means as a line end, into a space: in every chunk when `fixLineEnds`
+ * is true, in chunks that hold a CR when it is 'where-needed' (for a file not inspected yet: a CRLF file reads the
+ * same either way). Each piece is handed to `use` as soon as it is complete and deleted after, so a file of any size
+ * is staged in bounded memory and disk. Bytes are carried unchanged (latin1 in, latin1 out), so broken UTF-8 stays
+ * broken. With `hash`, the file's bytes as stored go into it on the way, so a file of a size never ingested needs no
+ * read of its own to hash it. Returns whether a gzip stream was whole.
  */
 export async function forEachPiece(
   path: string,
-  options: { gzip: boolean; fixLineEnds: boolean; pieceBytes: number; dir: string },
+  options: { gzip: boolean; fixLineEnds: boolean | 'where-needed'; pieceBytes: number; dir: string; hash?: Hash },
   use: (piece: string, lines: LineShape, sourceBytesRead: number) => Promise<void>,
-): Promise<void> {
+): Promise<{ gzipComplete: boolean }> {
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  const { hash } = options;
+  // gzip: the compressed bytes as they flow into the decompressor; plain: each chunk as the loop below takes it
+  if (hash && options.gzip) source.on('data', (chunk) => hash.update(chunk as Buffer));
   const input = options.gzip ? source.pipe(createGunzip()) : source;
   let index = 0;
   let piece = '';
@@ -180,6 +186,7 @@ export async function forEachPiece(
   let written = 0;
   let counter = new LineCounter();
   let pendingCr = false;
+  let gzipComplete = true;
   const open = () => {
     piece = join(options.dir, `piece-${index++}.txt`);
     output = createWriteStream(piece);
@@ -199,10 +206,12 @@ export async function forEachPiece(
     await use(piece, counter.shape, source.bytesRead);
     await rm(piece, { force: true });
   };
+  const fixes = (chunk: Buffer) => options.fixLineEnds === true || (options.fixLineEnds === 'where-needed' && (pendingCr || chunk.indexOf(13) !== -1));
   open();
   try {
     for await (let chunk of input as AsyncIterable<Buffer>) {
-      if (options.fixLineEnds) {
+      if (hash && !options.gzip) hash.update(chunk);
+      if (fixes(chunk)) {
         let text: string = (pendingCr ? '\r' : '') + chunk.toString('latin1');
         pendingCr = text.endsWith('\r');
         if (pendingCr) text = text.slice(0, -1);
@@ -221,7 +230,8 @@ export async function forEachPiece(
     }
   } catch (error) {
     // a gzip stream cut short: keep what was read, as DuckDB's own reader does
-    if (!options.gzip) throw error;
+    if (!options.gzip) throw new CliError(`cannot read ${path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+    gzipComplete = false;
   }
   if (pendingCr) await write(Buffer.from(' ', 'latin1'));
   if (written > 0 || index === 1) await finish();
@@ -229,4 +239,5 @@ export async function forEachPiece(
     await new Promise<void>((resolve) => output!.end(() => resolve()));
     await rm(piece, { force: true });
   }
+  return { gzipComplete };
 }

@@ -3,10 +3,11 @@ import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
 import { expandInputs, forEachPiece, inspectFile, type FileFacts, type InputFile, type LineShape } from './files.js';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileCounts, stageFile, rebuildDerivedTables, pairStoredAnswers, type FileCounts, type PieceCounts } from './stage.js';
+import { fileCounts, stageFile, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
 import { StagingArea } from './staging.js';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -57,8 +58,12 @@ class StrictRejection extends Error {
   }
 }
 
-interface PlannedFile extends InputFile, FileFacts {
+interface PlannedFile extends InputFile {
   detected: Detected;
+}
+
+/** A file as staged: what was learnt of it while it was read (its hash, whether a gzip stream was whole). */
+interface InspectedFile extends PlannedFile, FileFacts {
   note?: string;
 }
 
@@ -68,7 +73,7 @@ interface PlannedFile extends InputFile, FileFacts {
  */
 export async function ingestFiles(db: Database, inputs: readonly string[], options: IngestOptions): Promise<IngestResult> {
   const config = { ...defaultIngestConfig, ...options.config };
-  const planned = await planFiles(inputs, options.format);
+  const plannedFiles = await planFiles(inputs, options.format);
   await migrate(db);
 
   const result: IngestResult = {
@@ -83,7 +88,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
     files: [],
     rolled_back: false,
   };
-  const totalBytes = planned.reduce((sum, f) => sum + f.size, 0);
+  const totalBytes = plannedFiles.reduce((sum, f) => sum + f.size, 0);
   let bytesDone = 0;
   const progress = options.onProgress;
   // the bytes of the current file being staged (the whole file, or one piece of it)
@@ -104,41 +109,51 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
 
   try {
     await db.transaction(async () => {
-      const known = new Set((await db.allNamed<{ sha256: string }>('ingest/known_files')).map((r) => r.sha256));
+      const stored = await db.allNamed<{ sha256: string; size_bytes: number }>('ingest/known_files');
+      const known = new Set(stored.map((r) => r.sha256));
+      // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged, not before
+      const knownSizes = new Set(stored.map((r) => r.size_bytes));
       const firstFileId = (await db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
       let nextFileId = firstFileId;
-      for (const file of planned) {
-        if (known.has(file.sha256)) {
-          result.files_skipped++;
-          result.files.push({ ...emptyCounts(), path: file.path, format: file.detected.format, status: 'skipped', note: 'already ingested (same sha256)' });
-        } else {
-          known.add(file.sha256);
-          const fileId = nextFileId++;
-          const pieces = await stagePieces(file, config.pieceBytes, (piece) => {
-            unit = { from: piece.bytesFrom, to: piece.bytesTo };
-            queriesDone = 0;
-            return stageFile(db, staging, { ...file, ...piece, fileId, tz: options.tz, config });
-          });
-          const counts = await fileCounts(db, fileId, file.detected.format === 'status-csv', pieces);
-          if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
-          await db.runNamed('ingest/insert_file', {
-            file_id: fileId,
-            path: file.path,
-            sha256: file.sha256,
-            size_bytes: file.size,
-            format: file.detected.format,
-            ...counts,
-          });
-          addCounts(result, counts);
-          result.files_ingested++;
-          result.files.push({ ...counts, path: file.path, format: file.detected.format, status: 'ingested', note: file.note });
-          if (result.rejects.length < maxRejectsListed && counts.rejected > 0) {
-            const rows = await db.allNamed<{ line_no: number; reason: string }>('ingest/first_rejects', {
-              file_id: fileId,
-              n: maxRejectsListed - result.rejects.length,
-            });
-            result.rejects.push(...rows.map((r) => ({ file: file.path, line: r.line_no, reason: r.reason })));
+      for (const planned of plannedFiles) {
+        let facts: FileFacts | undefined;
+        if (knownSizes.has(planned.size)) {
+          facts = await inspect(planned);
+          if (known.has(facts.sha256)) {
+            result.files_skipped++;
+            result.files.push({ ...emptyCounts(), path: planned.path, format: planned.detected.format, status: 'skipped', note: 'already ingested (same sha256)' });
+            bytesDone += planned.size;
+            progress?.(bytesDone, totalBytes);
+            continue;
           }
+        }
+        knownSizes.add(planned.size);
+        const fileId = nextFileId++;
+        const { pieces, file } = await stagePieces(planned, facts, config, options.tz, staging, (piece) => {
+          unit = { from: piece.bytesFrom, to: piece.bytesTo };
+          queriesDone = 0;
+          return stageFile(db, staging, { ...piece, fileId, tz: options.tz, config });
+        });
+        known.add(file.sha256);
+        const counts = await fileCounts(db, fileId, file.detected.format === 'status-csv', pieces);
+        if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
+        await db.runNamed('ingest/insert_file', {
+          file_id: fileId,
+          path: file.path,
+          sha256: file.sha256,
+          size_bytes: file.size,
+          format: file.detected.format,
+          ...counts,
+        });
+        addCounts(result, counts);
+        result.files_ingested++;
+        result.files.push({ ...counts, path: file.path, format: file.detected.format, status: 'ingested', note: file.note });
+        if (result.rejects.length < maxRejectsListed && counts.rejected > 0) {
+          const rows = await db.allNamed<{ line_no: number; reason: string }>('ingest/first_rejects', {
+            file_id: fileId,
+            n: maxRejectsListed - result.rejects.length,
+          });
+          result.rejects.push(...rows.map((r) => ({ file: file.path, line: r.line_no, reason: r.reason })));
         }
         bytesDone += file.size;
         unit = { from: 0, to: 0 };
@@ -172,57 +187,107 @@ async function planFiles(inputs: readonly string[], format: Format | 'auto'): Pr
       if (error instanceof CliError) throw error;
       throw new CliError(`cannot read ${file.path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
     }
-    planned.push({ ...file, detected, ...(await inspectFile(file.path, detected.gzip)) });
+    planned.push({ ...file, detected });
   }
   return planned;
 }
 
-interface PieceSource {
-  readPath: string;
-  gzip: boolean;
-  lineOffset: number;
-  lastPiece: boolean;
-  lines: LineShape;
+function inspect(file: PlannedFile): Promise<FileFacts> {
+  return inspectFile(file.path, file.detected.gzip);
+}
+
+/** What stageFile is handed of a file or piece, less what the run adds (file id, zone, thresholds). */
+type PieceSource = Pick<StageInput, 'path' | 'detected' | 'readPath' | 'gzip' | 'gzipComplete' | 'lineOffset' | 'lastPiece' | 'lines' | 'earlyRead'> & {
   /** where in the file (its bytes as stored, compressed for gzip) the piece starts and ends, for progress */
   bytesFrom: number;
   bytesTo: number;
-}
+};
 
 /**
  * Stages a file whole when DuckDB can read it as it is; a large or gzip-large file, or one with mixed or lone-CR
- * line ends, is cut into plain LF pieces first and staged piece by piece, with line numbers carried on.
+ * line ends, is cut into plain LF pieces first and staged piece by piece, with line numbers carried on. A file not
+ * inspected yet (`facts` undefined: a size no ingested file has) is hashed while it is staged: a small one while
+ * DuckDB's JSON reader reads it, a large plain one while it is cut. The next piece is cut while one is staged.
  */
-async function stagePieces(file: PlannedFile, pieceBytes: number, stage: (piece: PieceSource) => Promise<PieceCounts>): Promise<PieceCounts> {
-  const large = file.detected.gzip ? file.size > pieceBytes / 8 : file.size > pieceBytes * 1.5;
-  if (!file.needsLineEndFix && !large) {
-    return stage({ readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, lines: file.lines, bytesFrom: 0, bytesTo: file.size });
+async function stagePieces(
+  planned: PlannedFile,
+  known: FileFacts | undefined,
+  config: IngestConfig,
+  tz: string,
+  staging: StagingArea,
+  stage: (piece: PieceSource) => Promise<PieceCounts>,
+): Promise<{ pieces: PieceCounts; file: InspectedFile }> {
+  const { pieceBytes } = config;
+  const large = planned.detected.gzip ? planned.size > pieceBytes / 8 : planned.size > pieceBytes * 1.5;
+  let facts = known;
+  let earlyRead = false;
+  if (!large && !facts) {
+    const inspecting = inspect(planned);
+    earlyRead = planned.detected.format === 'ocpp-jsonl' && config.readJsonDirectly && (await readJsonEarly(staging, planned, tz));
+    facts = await inspecting;
   }
+  if (!large && facts && !facts.needsLineEndFix) {
+    const file: InspectedFile = { ...planned, ...facts };
+    const pieces = await stage({ ...file, readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, bytesFrom: 0, bytesTo: file.size, earlyRead });
+    return { pieces, file };
+  }
+  if (!facts && planned.detected.gzip) facts = await inspect(planned);
+  const hash = facts ? undefined : createHash('sha256');
   const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
   const total: PieceCounts = { lines: 0, accepted: 0, skipped: 0, rejected: 0 };
-  // a piece is staged when the next one is cut, so the last one is known as such
-  let pending: { path: string; lines: LineShape; bytesFrom: number; bytesTo: number } | undefined;
+  const lineShape: LineShape = { lines: 0, longestLineBytes: 0 };
+  // a piece is staged when the next one is cut, so the last one is known as such; one is staged while the next is cut
+  type CutPiece = { path: string; lines: LineShape; bytesFrom: number; bytesTo: number };
+  let pending: CutPiece | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  let gzipComplete = facts?.gzipComplete ?? true;
   let cutTo = 0;
-  const stagePending = async (lastPiece: boolean) => {
-    if (!pending) return;
-    const { path, lines, bytesFrom } = pending;
-    const counts = await stage({ readPath: path, gzip: false, lineOffset: total.lines, lastPiece, lines, bytesFrom, bytesTo: lastPiece ? file.size : pending.bytesTo });
-    await rm(pending.path, { force: true });
-    pending = undefined;
+  const stageCut = async (piece: CutPiece, lastPiece: boolean) => {
+    const counts = await stage({
+      path: planned.path,
+      detected: planned.detected,
+      readPath: piece.path,
+      gzip: false,
+      gzipComplete,
+      lineOffset: total.lines,
+      lastPiece,
+      lines: piece.lines,
+      bytesFrom: piece.bytesFrom,
+      bytesTo: lastPiece ? planned.size : piece.bytesTo,
+      earlyRead: false,
+    });
+    await rm(piece.path, { force: true });
     total.lines += counts.lines;
     total.accepted += counts.accepted;
     total.skipped += counts.skipped;
     total.rejected += counts.rejected;
   };
   try {
-    await forEachPiece(file.path, { gzip: file.detected.gzip, fixLineEnds: file.needsLineEndFix, pieceBytes, dir }, async (piece, lines, bytesRead) => {
-      await stagePending(false);
-      pending = { path: `${piece}.staged`, lines, bytesFrom: cutTo, bytesTo: Math.min(bytesRead, file.size) };
-      cutTo = pending.bytesTo;
-      await rename(piece, pending.path);
+    const fixLineEnds = facts ? facts.needsLineEndFix : 'where-needed';
+    const cut = await forEachPiece(planned.path, { gzip: planned.detected.gzip, fixLineEnds, pieceBytes, dir, hash }, async (path, lines, bytesRead) => {
+      await inFlight;
+      const piece = { path: `${path}.staged`, lines, bytesFrom: cutTo, bytesTo: Math.min(bytesRead, planned.size) };
+      await rename(path, piece.path);
+      cutTo = piece.bytesTo;
+      lineShape.lines += lines.lines;
+      lineShape.longestLineBytes = Math.max(lineShape.longestLineBytes, lines.longestLineBytes);
+      if (pending) {
+        inFlight = stageCut(pending, false);
+        // handled here, thrown where it is awaited: the next piece's cut or the end
+        inFlight.catch(() => undefined);
+      }
+      pending = piece;
     });
-    await stagePending(true);
-    return total;
+    await inFlight;
+    if (!facts) gzipComplete = cut.gzipComplete;
+    if (pending) await stageCut(pending, true);
+    const file: InspectedFile = {
+      ...planned,
+      ...(facts ?? { sha256: hash!.digest('hex'), gzipComplete, needsLineEndFix: false, lines: lineShape }),
+    };
+    return { pieces: total, file };
   } finally {
+    await inFlight.catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
 }

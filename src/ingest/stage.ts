@@ -41,6 +41,8 @@ export interface StageInput {
   lines: LineShape;
   fileId: number;
   detected: Detected;
+  /** the whole file's JSON reader read is in the current piece catalog already (readJsonEarly) */
+  earlyRead: boolean;
   tz: string;
   config: IngestConfig;
 }
@@ -54,10 +56,9 @@ const directMaxLineBytes = 1024 * 1024;
  * `writer`, whose transaction is the run's; returns how its lines were taken.
  */
 export async function stageFile(writer: Database, staging: StagingArea, input: StageInput): Promise<PieceCounts> {
-  await staging.nextPiece();
+  if (!input.earlyRead) await startPiece(staging);
   const db = staging.stager;
   const read = readParams(input);
-  await db.runScript(loadSql('ingest/reset_read_errors'));
   let unpacked = false;
   try {
     const { format } = input.detected;
@@ -78,6 +79,26 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
   return input.detected.format === 'status-csv' ? storeStatusRows(writer, staging, input) : storeFrames(writer, staging, input);
 }
 
+async function startPiece(staging: StagingArea): Promise<void> {
+  await staging.nextPiece();
+  await staging.stager.runScript(loadSql('ingest/reset_read_errors'));
+}
+
+/**
+ * Starts the JSON reader path on a whole file (path, gzip) before the file's facts are known, so that it is read
+ * while it is hashed; stageFile then takes the read (`earlyRead`) or, when the facts rule the path out, drops it.
+ * False, with nothing left behind, when the reader fails: the file then goes the usual way, which says why.
+ */
+export async function readJsonEarly(staging: StagingArea, file: { path: string; detected: Detected }, tz: string): Promise<boolean> {
+  await startPiece(staging);
+  try {
+    await staging.stager.runNamed('ingest/read_jsonl_direct', { path: file.path, compression: file.detected.gzip ? 'gzip' : 'uncompressed', tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The fast path for clean JSON lines: DuckDB's JSON reader over the whole file, kept only when its rows account for
  * every line one to one and each is a frame to store. Otherwise (a blank, broken or unusual line anywhere) false,
@@ -85,9 +106,12 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
  */
 async function readJsonDirectly(db: Database, input: StageInput, read: ReadParams): Promise<boolean> {
   const { lines, longestLineBytes } = input.lines;
-  if (!input.config.readJsonDirectly || !input.gzipComplete || lines === 0 || longestLineBytes > directMaxLineBytes) return false;
+  if (!input.config.readJsonDirectly || !input.gzipComplete || lines === 0 || longestLineBytes > directMaxLineBytes) {
+    if (input.earlyRead) await db.runNamed('ingest/drop_stage_json');
+    return false;
+  }
   const compression = input.gzip ? 'gzip' : 'uncompressed';
-  await db.runNamed('ingest/read_jsonl_direct', { path: read.path, compression, tz: input.tz });
+  if (!input.earlyRead) await db.runNamed('ingest/read_jsonl_direct', { path: read.path, compression, tz: input.tz });
   const [check] = await db.allNamed<{ usable: boolean }>('ingest/stage_direct_usable', { lines });
   if (!check?.usable) {
     await db.runNamed('ingest/drop_stage_json');

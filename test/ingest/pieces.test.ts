@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -81,5 +82,44 @@ describe('progress over a file staged in pieces', () => {
       expect(reports.filter((value) => value >= (third * total) / 3 && value < ((third + 1) * total) / 3).length).toBeGreaterThan(3);
     }
     expect(reports.filter((value) => value >= 0.99 * total && value < total).length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('a file of a size never ingested, hashed while it is staged', () => {
+  const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+  for (const [how, pieceBytes] of [
+    ['read whole, while DuckDB reads it', 128 * 1024 * 1024],
+    ['cut into pieces, while it is cut', 300],
+  ] as const) {
+    it(`${how}: stores its sha256, and the same file again is skipped`, async () => {
+      const path = fixture('jsonl-mixed.jsonl');
+      const db = await Database.open(':memory:');
+      try {
+        const options = { format: 'auto' as const, tz: 'UTC', strict: false, config: { pieceBytes } };
+        const first = await ingestFiles(db, [path], options);
+        expect(first).toMatchObject({ files_ingested: 1, messages: 10 });
+        expect(await db.all('select sha256, size_bytes from files')).toEqual([{ sha256: sha256(path), size_bytes: statSync(path).size }]);
+        const again = await ingestFiles(db, [path], options);
+        expect(again).toMatchObject({ files_ingested: 0, files_skipped: 1, messages: 0 });
+      } finally {
+        db.close();
+      }
+    });
+  }
+
+  it('mixed line ends (LF, CRLF, a lone CR) cut while hashed give what the whole file gives', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'mixed-ends.jsonl');
+    const lines = readFileSync(fixture('jsonl-mixed.jsonl'), 'latin1').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    // LF for the first lines, then CRLF, and a lone CR inside one line's text
+    const text = lines.map((line, i) => (i === 2 ? line.replace('"in"', '"in"\r') : line) + (i < 4 ? '\n' : '\r\n')).join('');
+    writeFileSync(path, Buffer.from(text, 'latin1'));
+    const whole = await ingestWith(path, 128 * 1024 * 1024);
+    const pieces = await ingestWith(path, 300);
+    expect(pieces).toEqual(whole);
+    // line ends change nothing: the counts of the LF fixture itself
+    expect(whole.result).toMatchObject({ messages: 10, duplicates: 1, skipped_lines: 1, rejected: 6 });
   });
 });
