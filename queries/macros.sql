@@ -72,20 +72,24 @@ create or replace temp macro ingest_lines(p_path, p_compression, p_max_line_byte
         rejects_scan = 'stage_read_scans'
     );
 
--- Why the elements of an OCPP-J frame (a list of JSON values; null when the frame is not a JSON array) are not a
--- CALL [2, uniqueId, action, {payload}], CALLRESULT [3, uniqueId, {payload}] or
--- CALLERROR [4, uniqueId, errorCode, errorDescription, {errorDetails}]; null when they are one.
-create or replace temp macro ocpp_frame_problem(e) as
+-- The message type id of an OCPP-J frame (elements e) as a number, null when it is not one; callers take it once a
+-- row and hand it to the macros below.
+create or replace temp macro ocpp_message_type(e) as try_cast(e[1]::varchar as integer);
+
+-- Why the elements of an OCPP-J frame (a list of JSON values; null when the frame is not a JSON array), whose message
+-- type id is mt (ocpp_message_type), are not a CALL [2, uniqueId, action, {payload}], CALLRESULT [3, uniqueId,
+-- {payload}] or CALLERROR [4, uniqueId, errorCode, errorDescription, {errorDetails}]; null when they are one.
+create or replace temp macro ocpp_frame_problem(e, mt) as
     case
         when e is null then 'frame is not an OCPP-J array'
-        when try_cast(e[1]::varchar as integer) is null or try_cast(e[1]::varchar as integer) not in (2, 3, 4)
+        when mt is null or mt not between 2 and 4
             then 'frame is not an OCPP-J array: message type id must be 2, 3 or 4'
         when json_type(e[2]) not in ('VARCHAR', 'UBIGINT', 'BIGINT') then 'frame is not an OCPP-J array: unique id must be a string'
-        when try_cast(e[1]::varchar as integer) = 2 and (len(e) <> 4 or json_type(e[3]) <> 'VARCHAR' or json_type(e[4]) not in ('OBJECT', 'NULL'))
+        when mt = 2 and (len(e) <> 4 or json_type(e[3]) <> 'VARCHAR' or json_type(e[4]) not in ('OBJECT', 'NULL'))
             then 'CALL must be [2, uniqueId, action, {payload}]'
-        when try_cast(e[1]::varchar as integer) = 3 and len(e) <> 3
+        when mt = 3 and len(e) <> 3
             then 'CALLRESULT must be [3, uniqueId, {payload}]'
-        when try_cast(e[1]::varchar as integer) = 4 and (len(e) not in (4, 5) or json_type(e[3]) <> 'VARCHAR')
+        when mt = 4 and (len(e) not in (4, 5) or json_type(e[3]) <> 'VARCHAR')
             then 'CALLERROR must be [4, uniqueId, errorCode, errorDescription, {errorDetails}]'
     end;
 
@@ -104,24 +108,23 @@ create or replace temp macro ocpp_initiator(action) as
             'ClearChargingProfile', 'GetCompositeSchedule'], action) then 'out'
     end;
 
--- What is stored of an OCPP-J frame (elements e) received with `direction` (null when the export has none), as a
--- struct to unnest; a frame that is not OCPP-J (`problem`: its ocpp_frame_problem, computed once by the caller) has
--- no type or direction. A CALL with no
--- direction takes its action's initiator's. A CALLRESULT or CALLERROR has no action of its own (it takes its CALL's
--- later); a CALLERROR's payload is its errorDetails. frame_hash covers the parsed elements (stored minified), so
--- spacing never hides a duplicate.
-create or replace temp macro ocpp_frame(e, direction, problem) as
+-- What is stored of an OCPP-J frame (elements e, message type id mt) received with `direction` (null when the export
+-- has none), as a struct whose fields the caller takes; a frame that is not OCPP-J (`problem`: its ocpp_frame_problem,
+-- computed once by the caller) has no type or direction. A CALL with no direction takes its action's initiator's. A
+-- CALLRESULT or CALLERROR has no action of its own (it takes its CALL's later); a CALLERROR's payload is its
+-- errorDetails. frame_hash covers the parsed elements (stored minified), so spacing never hides a duplicate.
+create or replace temp macro ocpp_frame(e, mt, direction, problem) as
     struct_pack(
         direction := case when problem is null then coalesce(
             direction,
-            case when try_cast(e[1]::varchar as integer) = 2 then ocpp_initiator(json_extract_string(e[3], '$')) end
+            case when mt = 2 then ocpp_initiator(json_extract_string(e[3], '$')) end
         ) end,
-        message_type := case when problem is null then try_cast(e[1]::varchar as utinyint) end,
+        message_type := case when problem is null then mt::utinyint end,
         unique_id := json_extract_string(e[2], '$'),
-        action := case when try_cast(e[1]::varchar as integer) = 2 then json_extract_string(e[3], '$') end,
-        payload := case try_cast(e[1]::varchar as integer) when 2 then e[4] when 3 then e[3] when 4 then e[5] end,
-        error_code := case when try_cast(e[1]::varchar as integer) = 4 then json_extract_string(e[3], '$') end,
-        error_description := case when try_cast(e[1]::varchar as integer) = 4 then json_extract_string(e[4], '$') end,
+        action := case when mt = 2 then json_extract_string(e[3], '$') end,
+        payload := case mt when 2 then e[4] when 3 then e[3] when 4 then e[5] end,
+        error_code := case when mt = 4 then json_extract_string(e[3], '$') end,
+        error_description := case when mt = 4 then json_extract_string(e[4], '$') end,
         frame_hash := hash(e)
     );
 

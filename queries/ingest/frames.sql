@@ -15,14 +15,19 @@ with candidates as (
     from stage_parsed
     where kind = 'frame'
 ),
-checked as (
-    select *, case when not valid_json then 'frame is not valid JSON' else ocpp_frame_problem(e) end as reason
+typed as (
+    -- the message type id, taken once a row for every macro below
+    select *, ocpp_message_type(e) as mt
     from candidates
+),
+checked as (
+    select *, case when not valid_json then 'frame is not valid JSON' else ocpp_frame_problem(e, mt) end as reason
+    from typed
 ),
 framed as (
     -- a CTE level of its own, so the struct is built once a row rather than once a field taken from it
     -- (its fields are taken one by one: unnest() of a struct costs several times more)
-    select *, ocpp_frame(e, direction, reason) as parts
+    select *, ocpp_frame(e, mt, direction, reason) as parts
     from checked
 )
 select

@@ -21,17 +21,22 @@ with read as (
         columns = {'timestamp': 'VARCHAR', 'chargeBoxId': 'VARCHAR', 'direction': 'VARCHAR', 'message': 'JSON[]'}
     )
 ),
+typed as (
+    -- the message type id, taken once a row for every macro below
+    select *, ocpp_message_type(e) as mt
+    from read
+),
 checked as (
     select
         *,
         station_id is not null and received_at is not null and direction is distinct from 'invalid' and e is not null as usable,
-        ocpp_frame_problem(e) as reason
-    from read
+        ocpp_frame_problem(e, mt) as reason
+    from typed
 ),
 framed as (
     -- a CTE level of its own, so the struct is built once a row rather than once a field taken from it
     -- (its fields are taken one by one: unnest() of a struct costs several times more)
-    select *, ocpp_frame(e, direction, reason) as parts
+    select *, ocpp_frame(e, mt, direction, reason) as parts
     from checked
 )
 select
