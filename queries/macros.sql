@@ -133,7 +133,9 @@ create or replace temp macro ocpp_frame(e, mt, direction, problem) as
 -- when the answer's own direction is unknown). One row per answer: its file and line, the CALL's action and the
 -- direction the answer therefore had (null when no CALL matched). The relations are named, so the staging
 -- connection pairs a piece with its own CALLs and the writing one with stored CALLs, by the same rule.
--- An as-of join, not an equality join: chargers that reuse one id for thousands of messages would make a join explode.
+-- Nearly every id a CALL uses is used by no other CALL of its station and direction: such an answer is paired by an
+-- equality join (its one CALL, if not later than it). An id that several CALLs use (chargers that reuse one id for
+-- thousands of messages) is paired by an as-of join, which a plain join of such ids would make explode.
 create or replace temp macro answer_pairs(answers, calls) as table
 with pairing_answers as (
     -- the answers, and the direction their CALL must have had
@@ -155,14 +157,47 @@ streams as (
     select station_id, unique_id, 'any', received_at, action, direction
     from query_table(calls)
     where exists (select 1 from pairing_answers where call_direction = 'any')
+),
+call_keys as (
+    -- each id as answers look it up, with how many CALLs use it and, for the one CALL of most, that CALL
+    -- (call_count, not calls: a macro's parameter names stand for its arguments everywhere in its body)
+    select station_id, unique_id, call_direction, count(*) as call_count, any_value(received_at) as received_at, any_value(action) as action, any_value(direction) as direction
+    from streams
+    group by station_id, unique_id, call_direction
+),
+looked_up as (
+    select a.*, k.call_count, k.received_at as call_at, k.action, k.direction as call_sent
+    from pairing_answers a
+    left join call_keys k
+        on k.station_id = a.station_id
+        and k.unique_id = a.unique_id
+        and k.call_direction = a.call_direction
+),
+reused_calls as (
+    -- the CALLs of ids several use, for the as-of join
+    select s.*
+    from streams s
+    semi join call_keys k
+        on k.station_id = s.station_id
+        and k.unique_id = s.unique_id
+        and k.call_direction = s.call_direction
+        and k.call_count > 1
 )
+select
+    file_id,
+    line_no,
+    case when call_at <= received_at then action end as action,
+    case when call_at <= received_at then case call_sent when 'in' then 'out' when 'out' then 'in' end end as direction
+from looked_up
+where call_count is null or call_count = 1
+union all
 select
     a.file_id,
     a.line_no,
     c.action,
     case c.direction when 'in' then 'out' when 'out' then 'in' end as direction
-from pairing_answers a
-asof left join streams c
+from (select * from looked_up where call_count > 1) a
+asof left join reused_calls c
     on c.station_id = a.station_id
     and c.unique_id = a.unique_id
     and c.call_direction = a.call_direction

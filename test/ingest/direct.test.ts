@@ -192,3 +192,45 @@ describe('an answer whose id a stored CALL and a CALL of its own file both use',
     }
   });
 });
+
+describe('answers paired within one file', () => {
+  it('take the latest CALL at or before them with their id, however often a charger reuses it', async () => {
+    const line = (second: number, direction: string, message: unknown[]) =>
+      JSON.stringify({ timestamp: new Date(Date.UTC(2026, 2, 2, 10, 0, second)).toISOString(), chargeBoxId: 'CP-1', direction, message });
+    const dir = tempDir();
+    const path = join(dir, 'reused.jsonl');
+    writeFileSync(path, [
+      // an answer before any CALL with its id: nothing to pair with
+      line(0, 'out', [3, '1', {}]),
+      // id 1 used by three CALLs, each answered before the next
+      line(1, 'in', [2, '1', 'Heartbeat', {}]),
+      line(2, 'out', [3, '1', { currentTime: '2026-03-02T10:00:02Z' }]),
+      line(3, 'in', [2, '1', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' }]),
+      line(4, 'out', [3, '1', {}]),
+      line(5, 'in', [2, '1', 'Authorize', { idTag: 'T' }]),
+      line(6, 'out', [4, '1', 'InternalError', 'busy', {}]),
+      // the same id from the central system: the charger's answer pairs with it, not with the charger's CALLs
+      line(7, 'out', [2, '1', 'Reset', { type: 'Soft' }]),
+      line(8, 'in', [3, '1', { status: 'Accepted' }]),
+      // id 2's only CALL comes after its answer
+      line(9, 'in', [3, '2', {}]),
+      line(10, 'out', [2, '2', 'TriggerMessage', { requestedMessage: 'Heartbeat' }]),
+    ].join('\n') + '\n');
+    for (const readJsonDirectly of [true, false]) {
+      const { stored } = await ingestWith(path, { readJsonDirectly });
+      expect(stored.messages.map((m) => [m.line_no, m.message_type, m.action])).toEqual([
+        [1, 3, null],
+        [2, 2, 'Heartbeat'],
+        [3, 3, 'Heartbeat'],
+        [4, 2, 'StatusNotification'],
+        [5, 3, 'StatusNotification'],
+        [6, 2, 'Authorize'],
+        [7, 4, 'Authorize'],
+        [8, 2, 'Reset'],
+        [9, 3, 'Reset'],
+        [10, 3, null],
+        [11, 2, 'TriggerMessage'],
+      ]);
+    }
+  });
+});
