@@ -234,3 +234,28 @@ describe('answers paired within one file', () => {
     }
   });
 });
+
+describe('line numbers on the JSON reader path', () => {
+  it("are the file's own on a file DuckDB reads in parallel, in several row groups", async () => {
+    const dir = tempDir();
+    const path = join(dir, 'fleet.jsonl');
+    // 300,000 lines: DuckDB reads them on every thread into several row groups (of 122,880 rows)
+    await generateFleet({ messages: 300_000, seed: 3, out: path });
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const sampled = lines
+      .map((line, i) => ({ line_no: i + 1, line }))
+      .filter(({ line_no }) => line_no % 997 === 0 || line_no === 1 || line_no === 300_000)
+      .map(({ line_no, line }) => {
+        const { timestamp, chargeBoxId } = JSON.parse(line) as { timestamp: string; chargeBoxId: string };
+        return { line_no, received_at: timestamp, station_id: chargeBoxId };
+      });
+    const { stored, directPieces } = await ingestWith(path, {});
+    expect(directPieces).toBe(1);
+    const byLine = new Map(stored.messages.map((m) => [m.line_no, m]));
+    const found = sampled.map(({ line_no }) => {
+      const m = byLine.get(line_no) as { received_at: Date; station_id: string } | undefined;
+      return { line_no, received_at: m?.received_at.toISOString(), station_id: m?.station_id };
+    });
+    expect(found).toEqual(sampled);
+  });
+});
