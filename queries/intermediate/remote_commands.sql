@@ -1,16 +1,17 @@
 -- Grain: one row per CALL the central system sent to a charger, with the charger's answer:
 -- the first CALLRESULT or CALLERROR from the same station with the same unique id at or after it,
 -- within $answer_timeout_s seconds; later or missing answers make the outcome 'no answer'.
+-- Reads derived_messages: the messages these derived tables need, taken from all messages in one scan.
 with commands as (
     -- central-system-initiated requests
     select station_id, unique_id, action, received_at, payload
-    from messages
+    from derived_messages
     where message_type = 2 and direction = 'out'
 ),
 answers as (
     -- everything a charger answered
     select station_id, unique_id, received_at, message_type, payload, error_code
-    from messages
+    from derived_messages
     where message_type in (3, 4) and direction = 'in'
 ),
 paired as (

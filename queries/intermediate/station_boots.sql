@@ -1,14 +1,15 @@
 -- Grain: one row per BootNotification a station sent, with the registration status the central system answered.
+-- Reads derived_messages: the messages these derived tables need, taken from all messages in one scan.
 with boots as (
     -- BootNotification requests
     select station_id, unique_id, received_at, payload
-    from messages
+    from derived_messages
     where message_type = 2 and action = 'BootNotification'
 ),
 answers as (
     -- the central system's answers to them
     select station_id, unique_id, received_at, payload
-    from messages
+    from derived_messages
     where message_type = 3 and action = 'BootNotification'
 )
 select

@@ -1,16 +1,17 @@
 -- Grain: one row per transaction: a StartTransaction with the transactionId its answer gave, joined to the
 -- first StopTransaction for that id on the station after it; stops whose start is not in the data stand alone.
 -- Parameters: $max_behind_s, $max_ahead_s (payload-time plausibility).
+-- Reads derived_messages: the messages these derived tables need, taken from all messages in one scan.
 with start_calls as (
     -- StartTransaction requests from the charger
     select station_id, unique_id, received_at, payload
-    from messages
+    from derived_messages
     where message_type = 2 and action = 'StartTransaction'
 ),
 start_answers as (
     -- their CALLRESULTs, which carry the transaction id
     select station_id, unique_id, received_at, payload
-    from messages
+    from derived_messages
     where message_type = 3 and action = 'StartTransaction'
 ),
 starts as (
@@ -36,7 +37,7 @@ stops as (
         coalesce(plausible_time(parse_time(json_text(payload, '$.timestamp'), 'UTC'), received_at, $max_behind_s, $max_ahead_s), received_at) as stopped_at,
         coalesce(json_text(payload, '$.reason'), 'Local') as stop_reason,
         try_cast(json_text(payload, '$.meterStop') as bigint) as meter_stop
-    from messages
+    from derived_messages
     where message_type = 2 and action = 'StopTransaction'
 ),
 matched as (

@@ -341,6 +341,7 @@ export async function rebuildDerivedTables(db: Database, config: IngestConfig): 
     remote_commands: { answer_timeout_s: config.answerTimeoutS },
     station_boots: {},
   };
+  await db.runNamed('intermediate/derived_messages');
   for (const table of derivedTables) {
     const started = performance.now();
     await db.run(`delete from ${table}`);
