@@ -14,6 +14,12 @@ export interface IngestConfig {
   answerTimeoutS: number;
   /** An answer pairs with a CALL sent at most this long before it (1 h: far beyond any OCPP-J timeout). */
   pairLookbackS: number;
+  /**
+   * An answer a piece has no CALL for looks this far back among stored CALLs while the piece is stored (5 min: an
+   * answer comes within seconds of its CALL); one whose CALL is older is paired by the pass after the last file,
+   * which looks back pairLookbackS. Keeps each piece's look at stored messages to minutes, not an hour.
+   */
+  pieceLookbackS: number;
   /** Raw text of a rejected line is kept up to this many characters. */
   rejectRawChars: number;
   /** DuckDB memory limit during ingest; keeps peak RSS under 1 GB on 10M-message files. */
@@ -37,6 +43,7 @@ export const defaultIngestConfig: IngestConfig = {
   timeSkewFlagS: 15 * 60,
   answerTimeoutS: 5 * 60,
   pairLookbackS: 3600,
+  pieceLookbackS: 5 * 60,
   rejectRawChars: 500,
   memoryLimit: '384MB',
   pieceBytes: 128 * 1024 * 1024,

@@ -223,7 +223,7 @@ async function storeFrames(writer: Database, staging: StagingArea, input: StageI
   await stager.runNamed('ingest/stage_repeats');
   await stager.runNamed('ingest/stage_status_from_frames', file);
   const counts = await countOutcomes(stager);
-  const [span] = await stager.allNamed<PieceSpan>('ingest/piece_span', { lookback_s: input.config.pairLookbackS });
+  const [span] = await stager.allNamed<PieceSpan>('ingest/piece_span', { near_s: input.config.pieceLookbackS });
 
   await staging.handToWriter();
   await writer.runNamed('ingest/stage_stored_span', { first_at: span?.first_at ?? null, last_at: span?.last_at ?? null });

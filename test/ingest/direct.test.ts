@@ -259,3 +259,43 @@ describe('line numbers on the JSON reader path', () => {
     expect(found).toEqual(sampled);
   });
 });
+
+describe('an answer whose CALL came ten minutes before it', () => {
+  const line = (time: string, direction: string, message: unknown[]) => JSON.stringify({ timestamp: time, chargeBoxId: 'CP-1', direction, message });
+  const call = line('2026-03-02T10:00:00Z', 'out', [2, 'r1', 'Reset', { type: 'Hard' }]);
+  // heartbeats between them, so that cut into small pieces the answer's piece holds no CALL with its id
+  const between = Array.from({ length: 20 }, (_, i) => line(`2026-03-02T10:0${Math.floor((i + 1) / 4)}:${String(((i + 1) % 4) * 15).padStart(2, '0')}Z`, 'in', [2, `h${i}`, 'Heartbeat', {}]));
+  const answer = line('2026-03-02T10:10:00Z', 'in', [3, 'r1', { status: 'Accepted' }]);
+  const resetAnswer = (db: Database) => db.all(`select action, direction from messages where unique_id = 'r1' and message_type = 3`);
+
+  it('is paired with it when the file is cut into pieces between them (beyond the pieces\u2019 own look back)', async () => {
+    const path = join(tempDir(), 'late.jsonl');
+    writeFileSync(path, [call, ...between, answer].join('\n') + '\n');
+    const db = await Database.open(':memory:');
+    try {
+      await ingestFiles(db, [path], { format: 'auto', tz: 'UTC', strict: false, config: { pieceBytes: 300 } });
+      expect(await resetAnswer(db)).toEqual([{ action: 'Reset', direction: 'in' }]);
+      // paired, and still an answer later than the 5 min answer timeout: the command went unanswered in time
+      expect(await db.all(`select action, outcome from remote_commands`)).toEqual([{ action: 'Reset', outcome: 'no answer' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('is paired with it when the CALL was stored by an earlier run', async () => {
+    const dir = tempDir();
+    const first = join(dir, 'call.jsonl');
+    const second = join(dir, 'answer.jsonl');
+    writeFileSync(first, [call, ...between].join('\n') + '\n');
+    writeFileSync(second, answer + '\n');
+    const db = await Database.open(':memory:');
+    try {
+      const options = { format: 'auto' as const, tz: 'UTC', strict: false };
+      await ingestFiles(db, [first], options);
+      await ingestFiles(db, [second], options);
+      expect(await resetAnswer(db)).toEqual([{ action: 'Reset', direction: 'in' }]);
+    } finally {
+      db.close();
+    }
+  });
+});
