@@ -35,7 +35,7 @@ checked as (
 ),
 framed as (
     -- a CTE level of its own, so the struct is built once a row rather than once a field taken from it
-    -- (its fields are taken one by one: unnest() of a struct costs several times more)
+    -- (its fields are taken by parts.*, one by one: unnest() of a struct costs several times more)
     select *, ocpp_frame(e, mt, direction, reason) as parts
     from checked
 )
@@ -44,14 +44,7 @@ select
     reason,
     station_id,
     received_at,
-    parts.direction,
-    parts.message_type,
-    parts.unique_id,
-    parts.action,
-    parts.payload,
-    parts.error_code,
-    parts.error_description,
-    parts.frame_hash,
+    parts.*,
     -- kept for a frame that is not OCPP-J: its text is the rejected line's raw text
     case when reason is not null then e end as frame_elements
 from framed

@@ -87,7 +87,8 @@ async function startPiece(staging: StagingArea): Promise<void> {
 /**
  * Starts the JSON reader path on a whole file (path, gzip) before the file's facts are known, so that it is read
  * while it is hashed; stageFile then takes the read (`earlyRead`) or, when the facts rule the path out, drops it.
- * False, with nothing left behind, when the reader fails: the file then goes the usual way, which says why.
+ * False when the reader fails: stageFile then starts a fresh piece catalog (the early one is dropped with it) and
+ * reads the file the usual way, which says why.
  */
 export async function readJsonEarly(staging: StagingArea, file: { path: string; detected: Detected }, tz: string): Promise<boolean> {
   await startPiece(staging);
