@@ -4,6 +4,9 @@ import { join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { loadSql, splitStatements } from '../sql/load.js';
 
+/** the DuckDB storage format new database files are written in (see Database.open) */
+export const newDatabaseStorageVersion = 'v1.3.0';
+
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
 
@@ -36,6 +39,10 @@ export class Database {
     }
     const config: Record<string, string> = {};
     if (readOnly) config['access_mode'] = 'READ_ONLY';
+    // A new database file in the storage format of DuckDB 1.3, not DuckDB's default of 0.10.2: its combined
+    // dictionary+FSST string compression stores the messages of an ingest with ~15% less CPU in a file of the same
+    // size. Files written before keep their own format; a file of this one opens in DuckDB 1.3 or later.
+    else config['storage_compatibility_version'] = newDatabaseStorageVersion;
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     if (options.threads) config['threads'] = String(options.threads);
     let instance: DuckDBInstance;

@@ -102,6 +102,22 @@ describe('ingest command', () => {
     expect(run.stderr).toMatch(/ocpp-jsonl.*frames-csv.*status-csv.*steve-log/s);
   });
 
+  it('writes a new database file in the storage format of DuckDB 1.3, and leaves an older file in its own', async () => {
+    const dir = tempDir();
+    const storageVersion = (db: string) =>
+      query<{ tags: string }>(db, `select tags['storage_version'] as tags from duckdb_databases() where not internal and path is not null`);
+    const fresh = join(dir, 'fresh.duckdb');
+    expect(runCli(['ingest', fixture('frames.csv'), '--db', fresh]).status).toBe(0);
+    expect(await storageVersion(fresh)).toEqual([{ tags: 'v1.3.0+' }]);
+
+    const older = join(dir, 'older.duckdb');
+    const instance = await DuckDBInstance.create(older);
+    instance.closeSync();
+    expect(runCli(['ingest', fixture('frames.csv'), '--db', older]).status).toBe(0);
+    expect(await storageVersion(older)).toEqual([{ tags: 'v1.0.0+' }]);
+    expect(await counts(older)).toEqual(await counts(fresh));
+  });
+
   it('exits 2 on usage errors', () => {
     expect(runCli(['ingest']).status).toBe(2);
     expect(runCli(['ingest', fixture('steve.log'), '--format', 'xml']).status).toBe(2);
