@@ -136,8 +136,10 @@ create or replace temp macro ocpp_frame(e, mt, direction, problem) as
 -- Nearly every id a CALL uses is used by no other CALL of its station and direction: such an answer is paired by an
 -- equality join (its one CALL, if not later than it). An id that several CALLs use (chargers that reuse one id for
 -- thousands of messages) is paired by an as-of join, which a plain join of such ids would make explode.
+-- The relations are read where they are used (not materialized): DuckDB would otherwise copy every answer and CALL
+-- into a CTE buffer because two parts of the query read each, which costs more than reading them twice.
 create or replace temp macro answer_pairs(answers, calls) as table
-with pairing_answers as (
+with pairing_answers as not materialized (
     -- the answers, and the direction their CALL must have had
     select
         file_id,
@@ -148,7 +150,7 @@ with pairing_answers as (
         coalesce(case direction when 'in' then 'out' when 'out' then 'in' end, 'any') as call_direction
     from query_table(answers)
 ),
-streams as (
+streams as not materialized (
     -- each CALL under the direction an answer will look for: its own, and 'any' when some answer's is unknown
     select station_id, unique_id, direction as call_direction, received_at, action, direction
     from query_table(calls)
