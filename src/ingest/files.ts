@@ -167,8 +167,9 @@ export async function inspectFile(path: string, gzip: boolean): Promise<FileFact
  * is true, in chunks that hold a CR when it is 'where-needed' (for a file not inspected yet: a CRLF file reads the
  * same either way). Each piece is handed to `use` as soon as it is complete and deleted after, so a file of any size
  * is staged in bounded memory and disk. Bytes are carried unchanged (latin1 in, latin1 out), so broken UTF-8 stays
- * broken. With `hash`, the file's bytes as stored go into it on the way, so a file of a size never ingested needs no
- * read of its own to hash it. Returns whether a gzip stream was whole.
+ * broken. With `hash`, the file's bytes as stored (compressed, for gzip) go into it on the way, all of them even when
+ * a gzip stream fails part way, so a file of a size never ingested needs no read of its own to hash it. Returns
+ * whether a gzip stream was whole.
  */
 export async function forEachPiece(
   path: string,
@@ -178,7 +179,12 @@ export async function forEachPiece(
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const { hash } = options;
   // gzip: the compressed bytes as they flow into the decompressor; plain: each chunk as the loop below takes it
-  if (hash && options.gzip) source.on('data', (chunk) => hash.update(chunk as Buffer));
+  let gzipBytesHashed = 0;
+  const hashCompressed = (chunk: string | Buffer) => {
+    hash!.update(chunk as Buffer);
+    gzipBytesHashed += chunk.length;
+  };
+  if (hash && options.gzip) source.on('data', hashCompressed);
   const input = options.gzip ? source.pipe(createGunzip()) : source;
   let index = 0;
   let piece = '';
@@ -232,6 +238,12 @@ export async function forEachPiece(
     // a gzip stream cut short: keep what was read, as DuckDB's own reader does
     if (!options.gzip) throw new CliError(`cannot read ${path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
     gzipComplete = false;
+  }
+  if (hash && options.gzip) {
+    // a stream that fails part way stops reading the file: the hash takes the bytes the decompressor never got too
+    source.off('data', hashCompressed);
+    source.destroy();
+    for await (const chunk of createReadStream(path, { start: gzipBytesHashed, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   }
   if (pendingCr) await write(Buffer.from(' ', 'latin1'));
   if (written > 0 || index === 1) await finish();

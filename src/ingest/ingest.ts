@@ -207,7 +207,8 @@ type PieceSource = Pick<StageInput, 'path' | 'detected' | 'readPath' | 'gzip' | 
  * Stages a file whole when DuckDB can read it as it is; a large or gzip-large file, or one with mixed or lone-CR
  * line ends, is cut into plain LF pieces first and staged piece by piece, with line numbers carried on. A file not
  * inspected yet (`facts` undefined: a size no ingested file has) is hashed while it is staged: a small one while
- * DuckDB's JSON reader reads it, a large plain one while it is cut. The next piece is cut while one is staged.
+ * DuckDB's JSON reader reads it, a large one (plain or gzip) while it is cut. The next piece is cut while one is
+ * staged.
  */
 async function stagePieces(
   planned: PlannedFile,
@@ -231,7 +232,6 @@ async function stagePieces(
     const pieces = await stage({ ...file, readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, bytesFrom: 0, bytesTo: file.size, earlyRead });
     return { pieces, file };
   }
-  if (!facts && planned.detected.gzip) facts = await inspect(planned);
   const hash = facts ? undefined : createHash('sha256');
   const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
   const total: PieceCounts = { lines: 0, accepted: 0, skipped: 0, rejected: 0 };

@@ -108,6 +108,53 @@ describe('a file of a size never ingested, hashed while it is staged', () => {
     });
   }
 
+  it('a gzip file cut into pieces: the sha256 of its compressed bytes, and the same file again is skipped', async () => {
+    const gz = join(tempDir(), 'mixed.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(fixture('jsonl-mixed.jsonl'))));
+    const db = await Database.open(':memory:');
+    try {
+      const options = { format: 'auto' as const, tz: 'UTC', strict: false, config: { pieceBytes: 300 } };
+      expect(await ingestFiles(db, [gz], options)).toMatchObject({ files_ingested: 1, messages: 10 });
+      expect(await db.all('select sha256, size_bytes from files')).toEqual([{ sha256: sha256(gz), size_bytes: statSync(gz).size }]);
+      expect(await ingestFiles(db, [gz], options)).toMatchObject({ files_ingested: 0, files_skipped: 1, messages: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a gzip stream that fails part way: every byte of the file is hashed, the lines before the failure are kept', async () => {
+    const dir = tempDir();
+    const plain = join(dir, 'fleet.jsonl');
+    await generateFleet({ messages: 16000, seed: 3, stations: 10, out: plain });
+    // stored (level 0) deflate blocks after a 10-byte header, each led by 5 bytes (type, length, its complement): the
+    // second block's length check is broken, so decompression fails about 64 KB into a file that 64 MB of bytes no
+    // decompressor reads make long (it is read in 1 MB chunks)
+    const gzip = Buffer.from(gzipSync(readFileSync(plain), { level: 0 }));
+    const firstBlockBytes = gzip.readUInt16LE(10 + 1);
+    const secondBlock = 10 + 5 + firstBlockBytes;
+    gzip[secondBlock + 3] = gzip[secondBlock + 3]! ^ 0xff;
+    const gz = join(dir, 'fleet.jsonl.gz');
+    writeFileSync(gz, Buffer.concat([gzip, Buffer.alloc(64 * 1024 * 1024, 7)]));
+    const db = await Database.open(':memory:');
+    try {
+      const result = await ingestFiles(db, [gz], { format: 'auto', tz: 'UTC', strict: false, config: { pieceBytes: 16 * 1024 } });
+      expect(result.files[0]?.note).toBe('gzip stream cut short: the last line is rejected');
+      expect(await db.all('select sha256 from files')).toEqual([{ sha256: sha256(gz) }]);
+      // the lines the decompressor gave before it failed (within the first block: what of it node's zlib had passed
+      // on) are stored as lines 1, 2, ...; the one cut there is rejected
+      const linesInFirstBlock = readFileSync(plain).subarray(0, firstBlockBytes).toString('latin1').split('\n').length - 1;
+      expect(result.messages).toBeGreaterThan(0);
+      expect(result.messages).toBeLessThanOrEqual(linesInFirstBlock);
+      expect(result).toMatchObject({ rejected: 1, duplicates: 0 });
+      expect(await db.all('select min(line_no) as first, max(line_no) as last, count(*) as n from messages')).toEqual([
+        { first: 1, last: result.messages, n: result.messages },
+      ]);
+      expect(await db.all('select line_no, reason from rejects')).toEqual([{ line_no: result.messages + 1, reason: expect.stringContaining('gzip') }]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('mixed line ends (LF, CRLF, a lone CR) cut while hashed give what the whole file gives', async () => {
     const dir = tempDir();
     const path = join(dir, 'mixed-ends.jsonl');
