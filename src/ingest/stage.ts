@@ -230,7 +230,8 @@ async function storeFrames(writer: Database, staging: StagingArea, input: StageI
   await writer.runNamed('ingest/stage_stored_span', { first_at: span?.first_at ?? null, last_at: span?.last_at ?? null });
   await writer.runNamed('ingest/stored_repeats');
   await writer.runNamed('ingest/stored_calls', { calls_from: span?.calls_from ?? null, calls_to: span?.calls_to ?? null });
-  await writer.runScript(loadSql('ingest/writer_views'));
+  await writer.runNamed('ingest/stored_pair_answers');
+  await writer.runNamed('ingest/stored_pair_calls');
   await writer.runNamed('ingest/stored_pairs');
   await writer.runNamed('ingest/insert_messages', file);
   await insertStatus(writer, input);
