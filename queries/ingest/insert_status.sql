@@ -1,8 +1,8 @@
 -- Grain: one row per staged status (stage_status_source) as a typed StatusNotification, with its off-spec
 -- values flagged, never dropped. The effective time is the reported time when plausible, else the receive time.
--- Status CSV rows that repeat a stored row exactly (station, times, fields) are duplicates and are left out;
--- OCPP rows that repeat a message are left out like their messages: those repeating an earlier line of the piece
--- are not staged, those repeating a stored message are stored_repeats.
+-- Status CSV rows that repeat a stored row exactly (station, times, fields: stored_csv_statuses) are duplicates and
+-- are left out; OCPP rows that repeat a message are left out like their messages: those repeating an earlier line
+-- of the piece are not staged, those repeating a stored message are stored_repeats.
 insert into status_notifications
 with typed as (
     -- text fields as values
@@ -58,9 +58,8 @@ from flagged f
 where f.source = 'ocpp'
     or not exists (
         select 1
-        from status_notifications s
-        where s.source = 'status-csv'
-            and s.station_id = f.station_id
+        from stored_csv_statuses s
+        where s.station_id = f.station_id
             and s.effective_at = f.effective_at
             and s.received_at is not distinct from f.received_at
             and s.row_hash = f.row_hash

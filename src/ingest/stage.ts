@@ -234,7 +234,7 @@ async function storeFrames(writer: Database, staging: StagingArea, input: StageI
   await writer.runNamed('ingest/stored_pair_calls');
   await writer.runNamed('ingest/stored_pairs');
   await writer.runNamed('ingest/insert_messages', file);
-  await insertStatus(writer, input);
+  await insertStatus(writer, input, 'frames');
   await insertRejects(writer, input, counts);
   return counts;
 }
@@ -283,12 +283,13 @@ async function storeStatusRows(writer: Database, staging: StagingArea, input: St
   const counts = await countOutcomes(stager);
   await staging.handToWriter();
   await writer.runNamed('ingest/no_stored_repeats');
-  await insertStatus(writer, input);
+  await insertStatus(writer, input, 'status-csv');
   await insertRejects(writer, input, counts);
   return counts;
 }
 
-async function insertStatus(db: Database, input: StageInput): Promise<void> {
+async function insertStatus(db: Database, input: StageInput, from: 'frames' | 'status-csv'): Promise<void> {
+  await db.runNamed(from === 'status-csv' ? 'ingest/stored_csv_statuses' : 'ingest/no_stored_csv_statuses');
   await db.runNamed('ingest/insert_status', {
     tz: input.tz,
     max_behind_s: input.config.maxReplayAgeS,
