@@ -4,14 +4,13 @@
 create or replace table stage_repeats as
 with keyed as (
     -- each frame's duplicate key: its own direction where it has one; a frame without one (an answer in a CSV of
-    -- frames) takes what its pairing found, through the join stage_ready makes, for those few rows only
+    -- frames) takes what its pairing found (stage_undirected), for those few rows only
     select line_no, hash(station_id, received_at, direction, frame_hash) as repeat_key
     from stage_frames
     where valid and direction is not null
     union all
     select line_no, hash(station_id, received_at, direction, frame_hash)
-    from stage_ready
-    where frame_direction is null
+    from stage_undirected
 ),
 repeated_keys as (
     -- keys on more than one line of the piece, with their first line (a hash aggregate: cheaper than ranking every row)

@@ -97,7 +97,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   const staging = await StagingArea.open(db);
   if (progress) {
     // a file or piece takes about this many named queries; within one, DuckDB reports its own percentage
-    const queriesPerUnit = 24;
+    const queriesPerUnit = 25;
     const listener = (_query: string, percent: number) => {
       if (percent >= 100) queriesDone++;
       const fraction = Math.min(0.99, (queriesDone + (percent < 100 ? percent / 100 : 0)) / queriesPerUnit);

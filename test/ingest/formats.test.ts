@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { countLines, fixture, query, runCli, tempDir } from './helpers.js';
 
@@ -130,6 +131,47 @@ describe('frames-csv', () => {
     ]);
     expect(await query(db, `select action, outcome from remote_commands`)).toEqual([{ action: 'UnlockConnector', outcome: 'UnlockFailed' }]);
     expect(await query(db, `select info from status_notifications where error_code = 'ConnectorLockFailure'`)).toEqual([{ info: "=cmd|' /C calc'!A0" }]);
+  });
+});
+
+describe('frames-csv exports that overlap', () => {
+  // frames without a direction of their own: an answer takes the opposite of its CALL's, a CALL of an action OCPP 1.6
+  // does not define has none; repeats of them are found like any other
+  const header = 'timestamp,id,action,msg';
+  const heartbeat = '2026-03-05T08:00:00Z,CP-9,Heartbeat,"[2,""h1"",""Heartbeat"",{}]"';
+  const answer = '2026-03-05T08:00:00.2Z,CP-9,,"[3,""h1"",{""currentTime"":""2026-03-05T08:00:00Z""}]"';
+  const vendorCall = '2026-03-05T08:01:00Z,CP-9,VendorPing,"[2,""v1"",""VendorPing"",{}]"';
+  const later = '2026-03-05T08:02:00Z,CP-9,Heartbeat,"[2,""h2"",""Heartbeat"",{}]"';
+  const write = (name: string, lines: string[]) => {
+    const path = join(tempDir(), name);
+    writeFileSync(path, [header, ...lines].join('\n') + '\n');
+    return path;
+  };
+  const first = write('first.csv', [heartbeat, answer, answer, vendorCall]);
+  const second = write('second.csv', [heartbeat, answer, vendorCall, later]);
+  const stored = [
+    { line_no: 2, direction: 'in', message_type: 2, action: 'Heartbeat' },
+    { line_no: 3, direction: 'out', message_type: 3, action: 'Heartbeat' },
+    { line_no: 5, direction: null, message_type: 2, action: 'VendorPing' },
+    { line_no: 5, direction: 'in', message_type: 2, action: 'Heartbeat' },
+  ];
+  const messages = (db: string) =>
+    query(db, `select line_no, direction, message_type, action from messages order by file_id, line_no`);
+
+  it('a repeated line within a file, and the overlap of a later file, are stored once: in two runs', async () => {
+    const db = join(tempDir(), 'test.duckdb');
+    const one = runCli(['ingest', first, '--db', db, '--json']);
+    expect(JSON.parse(one.stdout)).toMatchObject({ messages: 3, duplicates: 1, rejected: 0 });
+    const two = runCli(['ingest', second, '--db', db, '--json']);
+    expect(JSON.parse(two.stdout)).toMatchObject({ messages: 1, duplicates: 3, rejected: 0 });
+    expect(await messages(db)).toEqual(stored);
+  });
+
+  it('and in one run', async () => {
+    const db = join(tempDir(), 'test.duckdb');
+    const run = runCli(['ingest', first, second, '--db', db, '--json']);
+    expect(JSON.parse(run.stdout)).toMatchObject({ messages: 4, duplicates: 4, rejected: 0 });
+    expect(await messages(db)).toEqual(stored);
   });
 });
 
