@@ -205,11 +205,18 @@ export async function forEachPiece(
       counter.push(bytes);
       output!.write(bytes, (e) => (e ? reject(e) : resolve()));
     });
+  // what `use` threw: not a failure to read the file, so not caught as one below
+  let useFailure: { error: unknown } | undefined;
   const finish = async () => {
     await new Promise<void>((resolve, reject) => output!.end((e?: Error | null) => (e ? reject(e) : resolve())));
     output = undefined;
-    // how far into the file (compressed, for gzip) the piece reaches, for progress over the file's bytes
-    await use(piece, counter.shape, source.bytesRead);
+    try {
+      // how far into the file (compressed, for gzip) the piece reaches, for progress over the file's bytes
+      await use(piece, counter.shape, source.bytesRead);
+    } catch (error) {
+      useFailure = { error };
+      throw error;
+    }
     await rm(piece, { force: true });
   };
   const fixes = (chunk: Buffer) => options.fixLineEnds === true || (options.fixLineEnds === 'where-needed' && (pendingCr || chunk.indexOf(13) !== -1));
@@ -235,6 +242,10 @@ export async function forEachPiece(
       if (chunk.length > 0) await write(chunk);
     }
   } catch (error) {
+    if (useFailure) {
+      source.destroy();
+      throw useFailure.error;
+    }
     // a gzip stream cut short: keep what was read, as DuckDB's own reader does
     if (!options.gzip) throw new CliError(`cannot read ${path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
     gzipComplete = false;

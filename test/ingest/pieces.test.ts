@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Database } from '../../src/db/database.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
+import { forEachPiece } from '../../src/ingest/files.js';
 import { fixture, tempDir } from './helpers.js';
 import { generateFleet } from '../../bench/generate.js';
 
@@ -49,6 +50,26 @@ describe('a file staged in pieces', () => {
     expect(pieces.stored.statuses).toEqual(whole.stored.statuses);
     expect(pieces.result).toMatchObject({ messages: 10, duplicates: 1, skipped_lines: 1, rejected: 6 });
   });
+});
+
+describe('a failure while a piece is staged', () => {
+  // not a failure to read the file: a plain file's is not reported as one, a gzip file's is not taken for a stream cut short
+  for (const gzip of [false, true]) {
+    it(`${gzip ? 'gzip' : 'plain'}: reaches the caller as it was thrown, and no later piece is cut`, async () => {
+      const dir = tempDir();
+      const plain = fixture('jsonl-mixed.jsonl');
+      const path = join(dir, gzip ? 'mixed.jsonl.gz' : 'mixed.jsonl');
+      writeFileSync(path, gzip ? gzipSync(readFileSync(plain)) : readFileSync(plain));
+      const seen: number[] = [];
+      const failure = new Error('the database is full');
+      const cutting = forEachPiece(path, { gzip, fixLineEnds: false, pieceBytes: 300, dir, hash: undefined }, async (_piece, lines) => {
+        seen.push(lines.lines);
+        if (seen.length === 2) throw failure;
+      });
+      await expect(cutting).rejects.toBe(failure);
+      expect(seen.length).toBe(2);
+    });
+  }
 });
 
 describe('progress over a file staged in pieces', () => {
