@@ -3,14 +3,9 @@
 -- found by the writing connection (stored_repeats); a table of its own so that storing the frames is one plain pass.
 create or replace table stage_repeats as
 with keyed as (
-    -- each frame's duplicate key: its own direction where it has one; a frame without one (an answer in a CSV of
-    -- frames) takes what its pairing found (stage_undirected), for those few rows only
+    -- each frame's duplicate key (stage_frame_keys)
     select line_no, hash(station_id, received_at, direction, frame_hash) as repeat_key
-    from stage_frames
-    where valid and direction is not null
-    union all
-    select line_no, hash(station_id, received_at, direction, frame_hash)
-    from stage_undirected
+    from stage_frame_keys
 ),
 repeated_keys as (
     -- keys on more than one line of the piece, with their first line (a hash aggregate: cheaper than ranking every row)

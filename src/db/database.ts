@@ -5,7 +5,7 @@ import { CliError } from '../errors.js';
 import { loadSql, splitStatements } from '../sql/load.js';
 
 /** the DuckDB storage format new database files are written in (see Database.open) */
-export const newDatabaseStorageVersion = 'v1.3.0';
+const newDatabaseStorageVersion = 'v1.3.0';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;

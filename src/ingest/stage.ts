@@ -221,7 +221,7 @@ async function storeFrames(writer: Database, staging: StagingArea, input: StageI
   await stager.runNamed('ingest/stage_answers');
   await stager.runNamed('ingest/pair_in_file');
   await stager.runNamed('ingest/ready_frames');
-  await stager.runNamed('ingest/undirected_frames');
+  await stager.runNamed('ingest/frame_keys');
   await stager.runNamed('ingest/stage_repeats');
   await stager.runNamed('ingest/stage_status_from_frames', file);
   const counts = await countOutcomes(stager);
