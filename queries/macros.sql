@@ -76,6 +76,12 @@ create or replace temp macro ingest_lines(p_path, p_compression, p_max_line_byte
 -- row and hand it to the macros below.
 create or replace temp macro ocpp_message_type(e) as try_cast(e[1]::varchar as integer);
 
+-- json_type of one element of a parsed frame. The elements are JSON texts DuckDB wrote (minified), so an object or a
+-- string, nearly every element, is known by its first character: json_type would parse the text again, the whole
+-- payload included.
+create or replace temp macro frame_element_type(x) as
+    case when starts_with(x, '{') then 'OBJECT' when starts_with(x, '"') then 'VARCHAR' else json_type(x) end;
+
 -- Why the elements of an OCPP-J frame (a list of JSON values; null when the frame is not a JSON array), whose message
 -- type id is mt (ocpp_message_type), are not a CALL [2, uniqueId, action, {payload}], CALLRESULT [3, uniqueId,
 -- {payload}] or CALLERROR [4, uniqueId, errorCode, errorDescription, {errorDetails}]; null when they are one.
@@ -84,12 +90,12 @@ create or replace temp macro ocpp_frame_problem(e, mt) as
         when e is null then 'frame is not an OCPP-J array'
         when mt is null or mt not between 2 and 4
             then 'frame is not an OCPP-J array: message type id must be 2, 3 or 4'
-        when json_type(e[2]) not in ('VARCHAR', 'UBIGINT', 'BIGINT') then 'frame is not an OCPP-J array: unique id must be a string'
-        when mt = 2 and (len(e) <> 4 or json_type(e[3]) <> 'VARCHAR' or json_type(e[4]) not in ('OBJECT', 'NULL'))
+        when frame_element_type(e[2]) not in ('VARCHAR', 'UBIGINT', 'BIGINT') then 'frame is not an OCPP-J array: unique id must be a string'
+        when mt = 2 and (len(e) <> 4 or frame_element_type(e[3]) <> 'VARCHAR' or frame_element_type(e[4]) not in ('OBJECT', 'NULL'))
             then 'CALL must be [2, uniqueId, action, {payload}]'
         when mt = 3 and len(e) <> 3
             then 'CALLRESULT must be [3, uniqueId, {payload}]'
-        when mt = 4 and (len(e) not in (4, 5) or json_type(e[3]) <> 'VARCHAR')
+        when mt = 4 and (len(e) not in (4, 5) or frame_element_type(e[3]) <> 'VARCHAR')
             then 'CALLERROR must be [4, uniqueId, errorCode, errorDescription, {errorDetails}]'
     end;
 

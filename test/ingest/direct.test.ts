@@ -116,6 +116,49 @@ describe("DuckDB's JSON reader on clean JSON lines", () => {
   });
 });
 
+describe('frames of the wrong shape', () => {
+  it('are rejected with the same reason by both paths; a null payload or a numeric unique id is kept', async () => {
+    const frames: unknown[][] = [
+      [2, 'a', 'Heartbeat', {}],
+      [2, 'b', 'Heartbeat', 'not an object'],
+      [2, 'c', 'Heartbeat', [1]],
+      [2, 'd', 'Heartbeat', null],
+      [2, { id: 'e' }, 'Heartbeat', {}],
+      [2, 42, 'Heartbeat', {}],
+      [2, 'f', 7, {}],
+      [4, 'g', 7, 'description', {}],
+      [4, 'h', 'GenericError', 'description', {}],
+      [2, true, 'Heartbeat', {}],
+      // a string that reads like an object is still a string
+      [2, 'i', 'Heartbeat', '{"connectorId":1}'],
+    ];
+    const lines = frames.map((message, i) => JSON.stringify({ timestamp: `2026-03-02T10:00:${String(i).padStart(2, '0')}Z`, chargeBoxId: 'CP-1', direction: 'in', message }));
+    const path = join(tempDir(), 'shapes.jsonl');
+    writeFileSync(path, lines.join('\n') + '\n');
+
+    const direct = await ingestWith(path, {});
+    expect(direct).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(direct.stored.rejects.map((r) => [(r as { line_no: number }).line_no, (r as { reason: string }).reason])).toEqual([
+      [2, 'CALL must be [2, uniqueId, action, {payload}]'],
+      [3, 'CALL must be [2, uniqueId, action, {payload}]'],
+      [5, 'frame is not an OCPP-J array: unique id must be a string'],
+      [7, 'CALL must be [2, uniqueId, action, {payload}]'],
+      [8, 'CALLERROR must be [4, uniqueId, errorCode, errorDescription, {errorDetails}]'],
+      [10, 'frame is not an OCPP-J array: unique id must be a string'],
+      [11, 'CALL must be [2, uniqueId, action, {payload}]'],
+    ]);
+    expect(direct.stored.messages.map((m) => [(m as { line_no: number }).line_no, (m as { unique_id: string }).unique_id])).toEqual([
+      [1, 'a'],
+      [4, 'd'],
+      [6, '42'],
+      [9, 'h'],
+    ]);
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(lineByLine.linePieces).toBe(1);
+    expect(lineByLine.stored).toEqual(direct.stored);
+  });
+});
+
 describe('an answer stored before its CALL', () => {
   it('takes the CALL’s action when a later run brings the CALL; older orphans stay as they are', async () => {
     const line = (time: string, direction: string, message: unknown[]) => JSON.stringify({ timestamp: time, chargeBoxId: 'CP-1', direction, message });
