@@ -1,9 +1,10 @@
 /**
- * npm run bench [-- --messages 1000000] [--also 10000000] [--seed 1] [--keep]
+ * npm run bench [-- --messages 1000000] [--also 10000000] [--seed 1] [--repeat 1] [--keep]
  *                [--incremental [--history-days 30] [--day-messages 300000]]
  *
  * For each size: generate (or reuse) a synthetic fleet log, time the DuckDB anchor (read_json into
- * a table), time `ocpp-faults ingest` and any later commands that exist, then print the table and
+ * a table) and `ocpp-faults ingest` (--repeat times, alternating, and take medians), time any later
+ * commands that exist, then print the table and
  * the targets, and write bench/results.json. Each size also runs `nightly` end to end on a fresh
  * database; --incremental times one nightly run that adds a day to a database holding --history-days
  * days. Exit code 1 when a target fails or a step errors.
@@ -278,22 +279,51 @@ interface SizeResult {
   stations: number;
   file: string;
   generateS: number | null;
+  /** medians over the repeats */
   anchor: AnchorResult;
+  /** wall time the median over the repeats, peak RSS the largest; ratioToAnchor the median of each repeat's ingest / anchor */
   ingest: StepResult & { messagesPerS: number | null; ratioToAnchor: number | null };
+  /** each repeat's anchor and ingest wall times, in the order they ran (anchor, ingest, anchor, ingest, ...) */
+  samples: { anchorS: number[]; ingestS: number[] };
   later: StepResult[];
   /** `nightly` on an inbox holding the fleet log, into a fresh database (null when ingest failed) */
   nightly: StepResult | null;
 }
 
-async function benchSize(messages: number, seed: number, keep: boolean): Promise<SizeResult> {
+/**
+ * The anchor and the ingest, `repeat` times in turn, each ingest into a fresh database: the machine's speed drifts
+ * from minute to minute, so each ingest is compared with the anchor run just before it, and the medians are kept.
+ * The later steps read the last ingest's database.
+ */
+async function benchSize(messages: number, seed: number, keep: boolean, repeat: number): Promise<SizeResult> {
   const fleet = await ensureFleet(messages, seed);
-  const anchor = await runAnchor(fleet);
   const workDir = join(WORK_DIR, `fleet-${messages}-${seed}`);
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
   const context: StepContext = { file: fleet.path, db: await freshDbPath(`fleet-${messages}-${seed}`), workDir };
 
-  const ingest = await runCliStep(INGEST_STEP, context);
+  const anchors: AnchorResult[] = [];
+  const ingests: StepResult[] = [];
+  for (let run = 0; run < repeat; run++) {
+    if (repeat > 1) progress(`run ${run + 1} of ${repeat}`);
+    anchors.push(await runAnchor(fleet));
+    await removeDb(context.db);
+    const ingest = await runCliStep(INGEST_STEP, context);
+    ingests.push(ingest);
+    if (ingest.status !== 'ok') break;
+  }
+  const anchor: AnchorResult = {
+    statementS: median(anchors.map((a) => a.statementS)),
+    wallS: median(anchors.map((a) => a.wallS)),
+    peakRssMb: maxOrNull(anchors.map((a) => a.peakRssMb)),
+  };
+  const failed = ingests.find((step) => step.status !== 'ok');
+  const ingestWalls = ingests.map((step) => step.wallS ?? Number.NaN);
+  const ingest: StepResult = failed ?? {
+    ...ingests[ingests.length - 1]!,
+    wallS: median(ingestWalls),
+    peakRssMb: maxOrNull(ingests.map((step) => step.peakRssMb)),
+  };
   const later = ingest.status === 'ok' ? await runSequentially(LATER_STEPS, (step) => runCliStep(step, context)) : [];
   const nightly = ingest.status === 'ok' ? await runNightly([fleet.path], join(workDir, 'nightly'), `nightly-${messages}-${seed}`) : null;
   if (!keep) {
@@ -311,11 +341,24 @@ async function benchSize(messages: number, seed: number, keep: boolean): Promise
     ingest: {
       ...ingest,
       messagesPerS: ingestS === null ? null : messages / ingestS,
-      ratioToAnchor: ingestS === null ? null : ingestS / anchor.wallS,
+      ratioToAnchor: ingestS === null ? null : median(ingestWalls.map((wallS, run) => wallS / anchors[run]!.wallS)),
     },
+    samples: { anchorS: anchors.map((a) => a.wallS), ingestS: ingestWalls },
     later,
     nightly,
   };
+}
+
+/** the middle value (the mean of the middle two for an even count) */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function maxOrNull(values: readonly (number | null)[]): number | null {
+  const known = values.filter((value): value is number => value !== null);
+  return known.length === 0 ? null : Math.max(...known);
 }
 
 async function runSequentially<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
@@ -476,7 +519,16 @@ function printReport(sizes: readonly SizeResult[], targets: readonly TargetResul
     size.ingest.peakRssMb === null ? '-' : size.ingest.peakRssMb.toFixed(0),
   ]);
   printTable(['messages', 'file MB', 'generate s', 'anchor stmt s', 'anchor s', 'ingest s', 'x anchor', 'msg/s', 'peak RSS MB'], rows);
-  console.log('(anchor s and ingest s are whole-process wall times; x anchor = ingest s / anchor s)\n');
+  console.log('(anchor s and ingest s are whole-process wall times; x anchor = ingest s / anchor s)');
+  const repeated = sizes.filter((size) => size.samples.ingestS.length > 1);
+  if (repeated.length > 0) {
+    console.log('(medians of alternating runs; x anchor is the median of each run\'s ingest s / the anchor s just before it)');
+    for (const size of repeated) {
+      const seconds = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(', ');
+      console.log(`${formatCount(size.messages)}: anchor s ${seconds(size.samples.anchorS)}; ingest s ${seconds(size.samples.ingestS)}`);
+    }
+  }
+  console.log('');
 
   const steps = sizes.flatMap((size) =>
     [size.ingest, ...size.later, ...(size.nightly ? [size.nightly] : [])].map((step) => [
@@ -601,14 +653,16 @@ async function main(): Promise<number> {
       incremental: { type: 'boolean', default: false },
       'history-days': { type: 'string', default: '30' },
       'day-messages': { type: 'string', default: '300000' },
+      repeat: { type: 'string', default: '1' },
     },
   });
   const seed = parseCount(values.seed, 'seed');
+  const repeat = parseCount(values.repeat, 'repeat');
   const counts = [...new Set([values.messages, ...values.also].map((text) => parseCount(text, 'messages')))];
   if (!existsSync(CLI)) progress(`warning: ${relative(ROOT, CLI)} is missing: run npm run build first`);
 
   const sizes: SizeResult[] = [];
-  for (const messages of counts) sizes.push(await benchSize(messages, seed, values.keep));
+  for (const messages of counts) sizes.push(await benchSize(messages, seed, values.keep, repeat));
   const incremental = values.incremental
     ? await benchIncremental(parseCount(values['history-days'], 'history-days'), parseCount(values['day-messages'], 'day-messages'), seed, values.keep)
     : null;
