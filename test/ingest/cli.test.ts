@@ -1,14 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { cliPath, fixture, query, runCli, tempDir } from './helpers.js';
+import { cliPath, fixture, query, repoRoot, runCli, tempDir } from './helpers.js';
 
 const counts = (dbPath: string) =>
   query(dbPath, `select (select count(*) from files) as files, (select count(*) from messages) as messages,
                         (select count(*) from status_notifications) as statuses, (select count(*) from rejects) as rejects`);
+
+describe('the ocpp-faults program', () => {
+  // npx and a global install run the bin file itself, so the build must leave it executable (a stale npx cache
+  // entry for the same folder does not set the mode again, and the shell then says "Permission denied")
+  it('runs as a program of its own, as npx and npm install -g call it', () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    expect(pkg.bin['ocpp-faults']).toBe('dist/src/cli.js');
+    const run = spawnSync(cliPath, ['--version'], { encoding: 'utf8' });
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(pkg.version);
+  });
+});
 
 describe('ingest command', () => {
   it('reads a directory: every supported file below it, gzip included, each format detected', async () => {
