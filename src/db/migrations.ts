@@ -2,8 +2,18 @@ import type { Database } from './database.js';
 import { loadSql } from '../sql/load.js';
 import { CliError } from '../errors.js';
 
+interface Migration {
+  /** the SQL script under queries/ that makes the step */
+  script: string;
+  /** false when the step does not fit this file; the file then counts as upgraded all the same */
+  fits?: (db: Database) => Promise<boolean>;
+}
+
 /** Each entry upgrades the schema by one version; never edit a released one, add the next. */
-const migrations = ['schema/001_initial'];
+const migrations: Migration[] = [
+  { script: 'schema/001_initial' },
+  { script: 'schema/002_payload_zstd', fits: storesZstd },
+];
 
 export const schemaVersion = migrations.length;
 
@@ -24,7 +34,9 @@ export async function migrate(db: Database): Promise<void> {
   }
   if (version === schemaVersion) return;
   await db.transaction(async () => {
-    for (const name of migrations.slice(version)) await db.runScript(loadSql(name));
+    for (const step of migrations.slice(version)) {
+      if (!step.fits || (await step.fits(db))) await db.runScript(loadSql(step.script));
+    }
     await db.run(`insert or replace into meta values ('schema_version', ?)`, [String(schemaVersion)]);
   });
 }
@@ -36,4 +48,19 @@ export async function requireSchema(db: Database): Promise<void> {
   if (version !== schemaVersion) {
     throw new CliError(`${db.path} has schema version ${version}; this ocpp-faults needs ${schemaVersion}. Run 'ocpp-faults ingest' (which migrates) or upgrade ocpp-faults.`);
   }
+}
+
+/**
+ * Whether the file's storage format has zstd compression (DuckDB 1.2 on): new files do (Database.open), files written
+ * by earlier versions of ocpp-faults may not, and in those DuckDB would store a zstd column uncompressed. An
+ * in-memory database has no format and takes the step (it compresses nothing).
+ */
+async function storesZstd(db: Database): Promise<boolean> {
+  const [row] = await db.allNamed<{ storage_version: string | null }>('schema/storage_version');
+  const tag = row?.storage_version ?? null;
+  if (tag === null) return true;
+  const version = /^v(\d+)\.(\d+)/.exec(tag);
+  if (!version) return false;
+  const [major, minor] = [Number(version[1]), Number(version[2])];
+  return major > 1 || (major === 1 && minor >= 2);
 }
