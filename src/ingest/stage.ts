@@ -35,7 +35,7 @@ export interface StageInput {
   gzipComplete: boolean;
   /** lines of the file before this piece */
   lineOffset: number;
-  /** the piece that ends the file */
+  /** the piece that ends the file; false for every piece of a plain file cut in pieces (only a gzip file's end needs telling) */
   lastPiece: boolean;
   /** its lines as counted while it was read */
   lines: LineShape;
