@@ -2,10 +2,9 @@
  * npm run bench [-- --messages 1000000] [--also 10000000] [--seed 1] [--repeat 1] [--keep]
  *                [--incremental [--history-days 30] [--day-messages 300000]]
  *
- * For each size: generate (or reuse) a synthetic fleet log, time the DuckDB anchor (read_json into
- * a table) and `ocpp-faults ingest` (--repeat times, alternating, and take medians), time any later
- * commands that exist, then print the table and
- * the targets, and write bench/results.json. Each size also runs `nightly` end to end on a fresh
+ * For each size, generate (or reuse) a synthetic fleet log. Then --repeat rounds: in each, every size's DuckDB anchor
+ * (read_json into a table) and `ocpp-faults ingest`, in turn; medians are kept. Then each size's later commands are
+ * timed on its last ingest's database, the table and the targets printed, and bench/results.json written. Each size also runs `nightly` end to end on a fresh
  * database; --incremental times one nightly run that adds a day to a database holding --history-days
  * days. Exit code 1 when a target fails or a step errors.
  */
@@ -290,28 +289,42 @@ interface SizeResult {
   nightly: StepResult | null;
 }
 
-/**
- * The anchor and the ingest, `repeat` times in turn, each ingest into a fresh database: the machine's speed drifts
- * from minute to minute, so each ingest is compared with the anchor run just before it, and the medians are kept.
- * The later steps read the last ingest's database.
- */
-async function benchSize(messages: number, seed: number, keep: boolean, repeat: number): Promise<SizeResult> {
+/** One size while the bench runs: its fleet log, its work folder and the anchor and ingest runs so far. */
+interface SizeRuns {
+  messages: number;
+  seed: number;
+  fleet: FleetFile;
+  workDir: string;
+  context: StepContext;
+  anchors: AnchorResult[];
+  ingests: StepResult[];
+}
+
+async function prepareSize(messages: number, seed: number): Promise<SizeRuns> {
   const fleet = await ensureFleet(messages, seed);
   const workDir = join(WORK_DIR, `fleet-${messages}-${seed}`);
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
   const context: StepContext = { file: fleet.path, db: await freshDbPath(`fleet-${messages}-${seed}`), workDir };
+  return { messages, seed, fleet, workDir, context, anchors: [], ingests: [] };
+}
 
-  const anchors: AnchorResult[] = [];
-  const ingests: StepResult[] = [];
-  for (let run = 0; run < repeat; run++) {
-    if (repeat > 1) progress(`run ${run + 1} of ${repeat}`);
-    anchors.push(await runAnchor(fleet));
-    await removeDb(context.db);
-    const ingest = await runCliStep(INGEST_STEP, context);
-    ingests.push(ingest);
-    if (ingest.status !== 'ok') break;
-  }
+/** One round for one size: the anchor, then the ingest into a fresh database; false once an ingest has failed. */
+async function runRound(size: SizeRuns): Promise<boolean> {
+  if (size.ingests.some((step) => step.status !== 'ok')) return false;
+  size.anchors.push(await runAnchor(size.fleet));
+  await removeDb(size.context.db);
+  const ingest = await runCliStep(INGEST_STEP, size.context);
+  size.ingests.push(ingest);
+  return ingest.status === 'ok';
+}
+
+/**
+ * A size's medians over its rounds, then the later steps on the last ingest's database. The machine's speed drifts
+ * from minute to minute, so each ingest is compared with the anchor run just before it.
+ */
+async function finishSize(size: SizeRuns, keep: boolean): Promise<SizeResult> {
+  const { messages, seed, fleet, workDir, context, anchors, ingests } = size;
   const anchor: AnchorResult = {
     statementS: median(anchors.map((a) => a.statementS)),
     wallS: median(anchors.map((a) => a.wallS)),
@@ -499,8 +512,17 @@ function scalingTarget(sizes: readonly SizeResult[]): TargetResult {
   if (small.ingest.wallS === null || large.ingest.wallS === null || small.ingest.status !== 'ok' || large.ingest.status !== 'ok') {
     return { target, value: 'no ingest', pass: false };
   }
-  const timeRatio = large.ingest.wallS / small.ingest.wallS;
+  const timeRatio = scalingRatio(small.samples.ingestS, large.samples.ingestS);
   return { target, value: `${timeRatio.toFixed(2)}x`, pass: timeRatio <= limit };
+}
+
+/**
+ * How many times as long the larger size's ingest took as the smaller's: with runs in rounds (--repeat), the median of
+ * each round's ratio, as the two ran minutes apart in the same phase of the machine; else the ratio of the medians.
+ */
+export function scalingRatio(smallS: readonly number[], largeS: readonly number[]): number {
+  if (smallS.length > 1 && smallS.length === largeS.length) return median(largeS.map((large, index) => large / smallS[index]!));
+  return median(largeS) / median(smallS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,7 +544,8 @@ function printReport(sizes: readonly SizeResult[], targets: readonly TargetResul
   console.log('(anchor s and ingest s are whole-process wall times; x anchor = ingest s / anchor s)');
   const repeated = sizes.filter((size) => size.samples.ingestS.length > 1);
   if (repeated.length > 0) {
-    console.log('(medians of alternating runs; x anchor is the median of each run\'s ingest s / the anchor s just before it)');
+    console.log('(medians of runs in rounds over the sizes; x anchor is the median of each run\'s ingest s / the anchor s just before it,');
+    console.log(' and the scaling target the median of each round\'s larger ingest s / smaller ingest s)');
     for (const size of repeated) {
       const seconds = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(', ');
       console.log(`${formatCount(size.messages)}: anchor s ${seconds(size.samples.anchorS)}; ingest s ${seconds(size.samples.ingestS)}`);
@@ -661,8 +684,15 @@ async function main(): Promise<number> {
   const counts = [...new Set([values.messages, ...values.also].map((text) => parseCount(text, 'messages')))];
   if (!existsSync(CLI)) progress(`warning: ${relative(ROOT, CLI)} is missing: run npm run build first`);
 
+  // rounds over all sizes, so that the sizes' runs share the machine's phases as the anchor and ingest runs do
+  const runs: SizeRuns[] = [];
+  for (const messages of counts) runs.push(await prepareSize(messages, seed));
+  for (let roundIndex = 0; roundIndex < repeat; roundIndex++) {
+    if (repeat > 1) progress(`round ${roundIndex + 1} of ${repeat}`);
+    for (const size of runs) await runRound(size);
+  }
   const sizes: SizeResult[] = [];
-  for (const messages of counts) sizes.push(await benchSize(messages, seed, values.keep, repeat));
+  for (const size of runs) sizes.push(await finishSize(size, values.keep));
   const incremental = values.incremental
     ? await benchIncremental(parseCount(values['history-days'], 'history-days'), parseCount(values['day-messages'], 'day-messages'), seed, values.keep)
     : null;
