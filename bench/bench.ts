@@ -4,9 +4,9 @@
  *
  * For each size, generate (or reuse) a synthetic fleet log. Then --repeat rounds: in each, every size's DuckDB anchor
  * (read_json into a table) and `ocpp-faults ingest`, in turn; medians are kept. Then each size's later commands are
- * timed on its last ingest's database, the table and the targets printed, and bench/results.json written. Each size also runs `nightly` end to end on a fresh
- * database; --incremental times one nightly run that adds a day to a database holding --history-days
- * days. Exit code 1 when a target fails or a step errors.
+ * timed on its last ingest's database, and `nightly` end to end on a fresh one; --incremental times one nightly run
+ * that adds a day to a database holding --history-days days. The tables and targets are printed and
+ * bench/results.json written. Exit code 1 when a target fails or a step errors.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

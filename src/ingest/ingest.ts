@@ -274,13 +274,12 @@ async function stagePieces(
       cutTo = piece.bytesTo;
       lineShape.lines += lines.lines;
       lineShape.longestLineBytes = Math.max(lineShape.longestLineBytes, lines.longestLineBytes);
-      const toStage = stagedWhenCut ? piece : pending;
+      const ready = stagedWhenCut ? piece : pending;
       if (!stagedWhenCut) pending = piece;
-      if (toStage) {
-        inFlight = stageCut(toStage, false);
-        // handled here, thrown where it is awaited: the next piece's cut or the end
-        inFlight.catch(() => undefined);
-      }
+      if (!ready) return;
+      inFlight = stageCut(ready, false);
+      // handled here, thrown where it is awaited: the next piece's cut or the end
+      inFlight.catch(() => undefined);
     });
     await inFlight;
     if (!facts) gzipComplete = cut.gzipComplete;
