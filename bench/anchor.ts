@@ -4,14 +4,14 @@
  *   node dist/bench/anchor.js <file.jsonl> <fresh.duckdb>
  * Prints {"statementS": <seconds of the CREATE TABLE statement>, "rows": <rows loaded>}.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from '../src/db/duckdb.js';
 
 function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
 async function main(file: string, dbPath: string): Promise<void> {
-  const instance = await DuckDBInstance.create(dbPath);
+  const instance = await duckdb.DuckDBInstance.create(dbPath);
   const connection = await instance.connect();
   const started = performance.now();
   await connection.run(`CREATE TABLE t AS SELECT * FROM read_json(${sqlString(file)})`);

@@ -1,8 +1,9 @@
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { loadSql, splitStatements } from '../sql/load.js';
+import { duckdb } from './duckdb.js';
 
 /** the DuckDB storage format new database files are written in (see Database.open) */
 const newDatabaseStorageVersion = 'v1.3.0';
@@ -47,7 +48,7 @@ export class Database {
     if (options.threads) config['threads'] = String(options.threads);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(absolute, config);
+      instance = await duckdb.DuckDBInstance.create(absolute, config);
     } catch (error) {
       throw describeOpenError(absolute, error);
     }
