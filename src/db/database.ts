@@ -95,6 +95,7 @@ export class Database {
     const started = performance.now();
     await this.watchProgress(name, () => this.run(loadSql(name), params));
     traceQuery(name, started);
+    await this.profileDone();
   }
 
   /** OCPP_FAULTS_PROFILE=DIR writes DuckDB's operator profile of each named statement to DIR/<name>.txt. */
@@ -104,6 +105,11 @@ export class Database {
     await this.connection.run(`set enable_profiling = 'query_tree'`);
     const file = `${join(resolve(dir), `${String(++profiled).padStart(3, '0')}-${name.replaceAll('/', '.')}`)}.txt`.replaceAll("'", "''");
     await this.connection.run(`set profiling_output = '${file}'`);
+  }
+
+  /** Ends profileNext's profile, so that the next statement, named or not, does not write over its file. */
+  private async profileDone(): Promise<void> {
+    if (process.env['OCPP_FAULTS_PROFILE']) await this.connection.run('pragma disable_profiling');
   }
 
   private async watchProgress<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -127,9 +133,11 @@ export class Database {
   }
 
   async allNamed<T extends Row = Row>(name: string, params?: Params): Promise<T[]> {
+    await this.profileNext(name);
     const started = performance.now();
     const rows = await this.all<T>(loadSql(name), params);
     traceQuery(name, started);
+    await this.profileDone();
     return rows;
   }
 
