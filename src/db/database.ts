@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { loadSql, splitStatements } from '../sql/load.js';
 import { duckdb } from './duckdb.js';
@@ -37,6 +37,9 @@ export class Database {
     const readOnly = options.readOnly ?? false;
     if (readOnly && absolute !== ':memory:' && !existsSync(absolute)) {
       throw new CliError(`no database at ${absolute}: run 'ocpp-faults ingest <files> --db ${path}' first`);
+    }
+    if (absolute !== ':memory:' && !existsSync(dirname(absolute))) {
+      throw new CliError(`no folder ${dirname(absolute)} for the database ${absolute}: create it, or give --db a path in a folder that exists`);
     }
     const config: Record<string, string> = {};
     if (readOnly) config['access_mode'] = 'READ_ONLY';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -143,6 +143,17 @@ describe('ingest command', () => {
     const run = runCli(['ingest', '/nonexistent/exports', '--db', join(tempDir(), 'db.duckdb')]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('no such file or directory: /nonexistent/exports');
+  });
+
+  it('exits 1 on a --db in a folder that does not exist, naming the folder, and creates nothing', () => {
+    const dir = tempDir();
+    const run = runCli(['ingest', fixture('status.csv'), '--db', join(dir, 'no-such-folder', 'db.duckdb')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `error: no folder ${join(dir, 'no-such-folder')} for the database ${join(dir, 'no-such-folder', 'db.duckdb')}: ` +
+        'create it, or give --db a path in a folder that exists\n',
+    );
+    expect(existsSync(join(dir, 'no-such-folder'))).toBe(false);
   });
 
   it('refuses to write a database another process holds, and harms nothing', async () => {
