@@ -38,8 +38,9 @@ export class Database {
     if (readOnly && absolute !== ':memory:' && !existsSync(absolute)) {
       throw new CliError(`no database at ${absolute}: run 'ocpp-faults ingest <files> --db ${path}' first`);
     }
-    if (absolute !== ':memory:' && !existsSync(dirname(absolute))) {
-      throw new CliError(`no folder ${dirname(absolute)} for the database ${absolute}: create it, or give --db a path in a folder that exists`);
+    const folder = dirname(absolute);
+    if (absolute !== ':memory:' && !existsSync(folder)) {
+      throw new CliError(`no folder ${folder} for the database ${absolute}: create it, or give --db a path in a folder that exists`);
     }
     const config: Record<string, string> = {};
     if (readOnly) config['access_mode'] = 'READ_ONLY';
