@@ -82,11 +82,20 @@ export function bindParameters(sql: string, values: Record<string, ParamValue>):
   return bound;
 }
 
-const prepared = new WeakMap<Database, string>();
+/**
+ * Intermediates that read no window: a report or a nightly run, which prepares the analysis for several windows in
+ * turn, builds them once. status_changes reads every notification stored, so rebuilding it for each window made
+ * those commands slower the more history the database held.
+ */
+const windowIndependent: ReadonlySet<(typeof intermediates)[number]> = new Set(['status_changes']);
+
+/** Per connection: the options and data version the intermediates were built for, and each window-independent one's. */
+const prepared = new WeakMap<Database, { key: string; independent: Map<string, string> }>();
 
 /**
  * Builds the intermediate temp tables for a window and thresholds, once per database connection and options;
- * a later call with other options rebuilds them.
+ * a later call with other options rebuilds them, but keeps a window-independent one whose data and parameters are
+ * unchanged.
  */
 export async function prepareAnalysis(db: Database, options: AnalysisOptions = {}): Promise<void> {
   const values = parameterValues(options);
@@ -97,14 +106,25 @@ export async function prepareAnalysis(db: Database, options: AnalysisOptions = {
       (select count(*) from remote_commands) as commands, (select count(*) from station_boots) as boots`,
   );
   const key = JSON.stringify({ values, version });
-  if (prepared.get(db) === key) return;
-  prepared.delete(db);
+  const state = prepared.get(db) ?? { key: '', independent: new Map<string, string>() };
+  if (state.key === key) return;
+  state.key = '';
+  prepared.set(db, state);
   await db.runScript(loadSql('analysis_macros'));
   for (const name of intermediates) {
     const sql = loadSql(`intermediate/${name}`);
-    await db.run(`create or replace temp table ${name} as\n${sql}`, bindParameters(sql, values));
+    const params = bindParameters(sql, values);
+    if (windowIndependent.has(name)) {
+      const built = JSON.stringify({ params, version });
+      if (state.independent.get(name) === built) continue;
+      state.independent.delete(name);
+      await db.run(`create or replace temp table ${name} as\n${sql}`, params);
+      state.independent.set(name, built);
+      continue;
+    }
+    await db.run(`create or replace temp table ${name} as\n${sql}`, params);
   }
-  prepared.set(db, key);
+  state.key = key;
 }
 
 /** The rows of one named result for a window and thresholds. */
