@@ -82,20 +82,47 @@ export function bindParameters(sql: string, values: Record<string, ParamValue>):
   return bound;
 }
 
+type IntermediateName = (typeof intermediates)[number];
+
 /**
  * Intermediates that read no window: a report or a nightly run, which prepares the analysis for several windows in
  * turn, builds them once. status_changes reads every notification stored, so rebuilding it for each window made
  * those commands slower the more history the database held.
  */
-const windowIndependent: ReadonlySet<(typeof intermediates)[number]> = new Set(['status_changes']);
-
-/** Per connection: the options and data version the intermediates were built for, and each window-independent one's. */
-const prepared = new WeakMap<Database, { key: string; independent: Map<string, string> }>();
+const windowIndependent: ReadonlySet<IntermediateName> = new Set(['status_changes']);
 
 /**
- * Builds the intermediate temp tables for a window and thresholds, once per database connection and options;
- * a later call with other options rebuilds them, but keeps a window-independent one whose data and parameters are
- * unchanged.
+ * How many windows' intermediates a connection keeps. A nightly run and a report go back and forth between their
+ * window and the one before it (alerts, then the report's comparison): with two kept, each is built once.
+ */
+const windowsKept = 2;
+
+interface PreparedWindow {
+  /** the options and data version the tables were built for */
+  key: string;
+  /** the tables' names end in __<suffix>; the plain names are views of the current window's */
+  suffix: string;
+}
+
+interface PreparedState {
+  /** the window the plain names show now ('' while none is whole) */
+  current: string;
+  /** oldest first */
+  windows: PreparedWindow[];
+  /** a window whose tables were cut to some stations (narrowToStations): shown until another is, then dropped */
+  narrowed?: PreparedWindow;
+  /** each window-independent intermediate's parameters and data version, as built */
+  independent: Map<string, string>;
+  windowsBuilt: number;
+}
+
+const prepared = new WeakMap<Database, PreparedState>();
+
+/**
+ * Builds the intermediate tables for a window and thresholds, once per database connection and options: each is a
+ * temp view by its plain name of the table built for the window. A call for a window kept from before points the
+ * views back at its tables; a window-independent intermediate is a table of its own, rebuilt only when the data or
+ * its parameters change.
  */
 export async function prepareAnalysis(db: Database, options: AnalysisOptions = {}): Promise<void> {
   const values = parameterValues(options);
@@ -106,11 +133,22 @@ export async function prepareAnalysis(db: Database, options: AnalysisOptions = {
       (select count(*) from remote_commands) as commands, (select count(*) from station_boots) as boots`,
   );
   const key = JSON.stringify({ values, version });
-  const state = prepared.get(db) ?? { key: '', independent: new Map<string, string>() };
-  if (state.key === key) return;
-  state.key = '';
+  const state = prepared.get(db) ?? { current: '', windows: [], independent: new Map<string, string>(), windowsBuilt: 0 };
   prepared.set(db, state);
+  if (state.current === key) return;
+  state.current = '';
+  if (state.narrowed) {
+    await dropWindow(db, state.narrowed);
+    state.narrowed = undefined;
+  }
+  const kept = state.windows.find((w) => w.key === key);
+  if (kept) {
+    for (const name of intermediates) if (!windowIndependent.has(name)) await showWindow(db, name, kept.suffix);
+    state.current = key;
+    return;
+  }
   await db.runScript(loadSql('analysis_macros'));
+  const window: PreparedWindow = { key, suffix: `w${++state.windowsBuilt}` };
   for (const name of intermediates) {
     const sql = loadSql(`intermediate/${name}`);
     const params = bindParameters(sql, values);
@@ -122,9 +160,37 @@ export async function prepareAnalysis(db: Database, options: AnalysisOptions = {
       state.independent.set(name, built);
       continue;
     }
-    await db.run(`create or replace temp table ${name} as\n${sql}`, params);
+    await db.run(`create or replace temp table ${name}__${window.suffix} as\n${sql}`, params);
+    await showWindow(db, name, window.suffix);
   }
-  state.key = key;
+  state.windows.push(window);
+  while (state.windows.length > windowsKept) await dropWindow(db, state.windows.shift()!);
+  state.current = key;
+}
+
+async function showWindow(db: Database, name: IntermediateName, suffix: string): Promise<void> {
+  await db.run(`create or replace temp view ${name} as select * from ${name}__${suffix}`);
+}
+
+async function dropWindow(db: Database, window: PreparedWindow): Promise<void> {
+  for (const name of intermediates) if (!windowIndependent.has(name)) await db.run(`drop table if exists ${name}__${window.suffix}`);
+}
+
+/**
+ * Deletes from the current window's intermediate `tables` the rows of stations outside the temp table
+ * `stationsTable` (a report narrowed by --station). The window's tables then hold part of its analysis, so they are
+ * not kept for a later call.
+ */
+export async function narrowToStations(db: Database, tables: readonly IntermediateName[], stationsTable: string): Promise<void> {
+  const state = prepared.get(db);
+  const window = state?.narrowed ?? state?.windows.find((w) => w.key === state.current);
+  if (!state || !window || !state.current) throw new Error('the analysis is not prepared');
+  state.windows = state.windows.filter((w) => w !== window);
+  state.narrowed = window;
+  for (const table of tables) {
+    if (windowIndependent.has(table)) throw new Error(`${table} is shared by every window: it cannot be narrowed`);
+    await db.run(`delete from ${table}__${window.suffix} where station_id is null or station_id not in (select station_id from ${stationsTable})`);
+  }
 }
 
 /** The rows of one named result for a window and thresholds. */

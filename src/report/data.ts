@@ -1,7 +1,7 @@
 import type { Alert } from '../analysis/alerts.js';
 import type { Database, Row } from '../db/database.js';
 import { CliError } from '../errors.js';
-import { bindParameters, parameterValues, prepareAnalysis, runResult, type AnalysisOptions } from '../analysis/results.js';
+import { bindParameters, narrowToStations, parameterValues, prepareAnalysis, runResult, type AnalysisOptions } from '../analysis/results.js';
 import { defaultAnalysisConfig, type AnalysisConfig } from '../analysis/config.js';
 import type { AnalysisWindow } from '../analysis/window.js';
 import { loadSql } from '../sql/load.js';
@@ -98,7 +98,7 @@ export interface ReportData {
 }
 
 /** The intermediate temp tables with a station_id column, cut to the report's stations when --station is given. */
-const scopedTables = ['episodes', 'lock_failures', 'recurrence', 'lock_connectors', 'data_quality'];
+const scopedTables = ['episodes', 'lock_failures', 'recurrence', 'lock_connectors', 'data_quality'] as const;
 
 /**
  * Runs every query the report needs, for the window and the window of the same length before it (built first, so
@@ -214,10 +214,7 @@ async function defineScope(db: Database, stations: readonly string[]): Promise<v
 /** Builds the analysis tables for a window and, with --station, cuts them to the stations in report_scope. */
 async function prepareScoped(db: Database, options: AnalysisOptions, scoped: boolean): Promise<void> {
   await prepareAnalysis(db, options);
-  if (!scoped) return;
-  for (const table of scopedTables) {
-    await db.run(`delete from ${table} where station_id is null or station_id not in (select station_id from report_scope)`);
-  }
+  if (scoped) await narrowToStations(db, scopedTables, 'report_scope');
 }
 
 async function runReportQuery(db: Database, name: string, options: AnalysisOptions, extra: Record<string, string | number | null>): Promise<Row[]> {
