@@ -126,6 +126,20 @@ class LineEndScan {
   }
 }
 
+/**
+ * The sha256 of the file's bytes as stored (compressed, for gzip), as inspectFile and the cut give it: all a file of
+ * an ingested file's size needs before it is known to be one, and skipped.
+ */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+  }
+  return hash.digest('hex');
+}
+
 /** The file's content hash, and for gzip whether its stream is whole, from one read of its bytes. */
 export async function inspectFile(path: string, gzip: boolean): Promise<FileFacts> {
   const hash = createHash('sha256');

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, forEachPiece, inspectFile, type FileFacts, type InputFile, type LineShape } from './files.js';
+import { expandInputs, forEachPiece, hashFile, inspectFile, type FileFacts, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -111,25 +111,23 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
     await db.transaction(async () => {
       const stored = await db.allNamed<{ sha256: string; size_bytes: number }>('ingest/known_files');
       const known = new Set(stored.map((r) => r.sha256));
-      // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged, not before
+      // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged, not before; one
+      // of such a size is hashed first, and hashed again while it is staged if it turns out new (rare: re-delivered
+      // files, skipped, are the common case, and need no more than their hash)
       const knownSizes = new Set(stored.map((r) => r.size_bytes));
       const firstFileId = (await db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
       let nextFileId = firstFileId;
       for (const planned of plannedFiles) {
-        let facts: FileFacts | undefined;
-        if (knownSizes.has(planned.size)) {
-          facts = await inspect(planned);
-          if (known.has(facts.sha256)) {
-            result.files_skipped++;
-            result.files.push({ ...emptyCounts(), path: planned.path, format: planned.detected.format, status: 'skipped', note: 'already ingested (same sha256)' });
-            bytesDone += planned.size;
-            progress?.(bytesDone, totalBytes);
-            continue;
-          }
+        if (knownSizes.has(planned.size) && known.has(await hashFile(planned.path))) {
+          result.files_skipped++;
+          result.files.push({ ...emptyCounts(), path: planned.path, format: planned.detected.format, status: 'skipped', note: 'already ingested (same sha256)' });
+          bytesDone += planned.size;
+          progress?.(bytesDone, totalBytes);
+          continue;
         }
         knownSizes.add(planned.size);
         const fileId = nextFileId++;
-        const { pieces, file } = await stagePieces(planned, facts, config, options.tz, staging, (piece) => {
+        const { pieces, file } = await stagePieces(planned, config, options.tz, staging, (piece) => {
           unit = { from: piece.bytesFrom, to: piece.bytesTo };
           queriesDone = 0;
           return stageFile(db, staging, { ...piece, fileId, tz: options.tz, config });
@@ -205,14 +203,12 @@ type PieceSource = Pick<StageInput, 'path' | 'detected' | 'readPath' | 'gzip' | 
 
 /**
  * Stages a file whole when DuckDB can read it as it is; a large or gzip-large file, or one with mixed or lone-CR
- * line ends, is cut into plain LF pieces first and staged piece by piece, with line numbers carried on. A file not
- * inspected yet (`facts` undefined: a size no ingested file has) is hashed while it is staged: a small one while
- * DuckDB's JSON reader reads it, a large one (plain or gzip) while it is cut. The next piece is cut while one is
- * staged.
+ * line ends, is cut into plain LF pieces first and staged piece by piece, with line numbers carried on. The file is
+ * hashed and its lines counted while it is staged: a small one's while DuckDB's JSON reader reads it, a large one's
+ * (plain or gzip) while it is cut. The next piece is cut while one is staged.
  */
 async function stagePieces(
   planned: PlannedFile,
-  known: FileFacts | undefined,
   config: IngestConfig,
   tz: string,
   staging: StagingArea,
@@ -220,14 +216,15 @@ async function stagePieces(
 ): Promise<{ pieces: PieceCounts; file: InspectedFile }> {
   const { pieceBytes } = config;
   const large = planned.detected.gzip ? planned.size > pieceBytes / 8 : planned.size > pieceBytes * 1.5;
-  let facts = known;
+  // a small file is inspected (hashed, its lines counted) while DuckDB's JSON reader reads it; a large one while it is cut
+  let facts: FileFacts | undefined;
   let earlyRead = false;
-  if (!large && !facts) {
+  if (!large) {
     const inspecting = inspect(planned);
     earlyRead = planned.detected.format === 'ocpp-jsonl' && config.readJsonDirectly && (await readJsonEarly(staging, planned, tz));
     facts = await inspecting;
   }
-  if (!large && facts && !facts.needsLineEndFix) {
+  if (facts && !facts.needsLineEndFix) {
     const file: InspectedFile = { ...planned, ...facts };
     const pieces = await stage({ ...file, readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, bytesFrom: 0, bytesTo: file.size, earlyRead });
     return { pieces, file };

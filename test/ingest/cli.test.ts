@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -47,6 +48,34 @@ describe('ingest command', () => {
       files_ingested: 0, files_skipped: 1, messages: 0, status_notifications: 0, duplicates: 0, rejected: 0, skipped_lines: 0, rejects: [], stored: true,
     });
     expect(await counts(db)).toEqual([{ files: 1, messages: 11, statuses: 2, rejects: 3 }]);
+  });
+
+  it('ingests a file of an ingested file’s size but other content, mixed line ends and all', async () => {
+    const dir = tempDir();
+    const line = (station: string, id: string) =>
+      JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', chargeBoxId: station, direction: 'in', message: [2, id, 'Heartbeat', {}] });
+    const a = `${line('CP-1', 'xa')}\n${line('CP-1', 'xb')}\n`;
+    // one id a character shorter makes room for the CR of a CRLF line end
+    const b = `${line('CP-2', 'x')}\r\n${line('CP-2', 'xb')}\n`;
+    expect(Buffer.byteLength(b)).toBe(Buffer.byteLength(a));
+    writeFileSync(join(dir, 'a.jsonl'), a);
+    writeFileSync(join(dir, 'b.jsonl'), b);
+    const db = join(dir, 'db.duckdb');
+    expect(JSON.parse(runCli(['ingest', join(dir, 'a.jsonl'), '--db', db, '--json']).stdout)).toMatchObject({ files_ingested: 1, messages: 2 });
+    expect(JSON.parse(runCli(['ingest', join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), '--db', db, '--json']).stdout)).toMatchObject({
+      files_ingested: 1, files_skipped: 1, messages: 2, duplicates: 0, rejected: 0,
+    });
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(await query(db, 'select sha256, lines, messages from files order by file_id')).toEqual([
+      { sha256: sha256(a), lines: 2, messages: 2 },
+      { sha256: sha256(b), lines: 2, messages: 2 },
+    ]);
+    expect(await query(db, `select station_id, unique_id, line_no from messages order by station_id, line_no`)).toEqual([
+      { station_id: 'CP-1', unique_id: 'xa', line_no: 1 },
+      { station_id: 'CP-1', unique_id: 'xb', line_no: 2 },
+      { station_id: 'CP-2', unique_id: 'x', line_no: 1 },
+      { station_id: 'CP-2', unique_id: 'xb', line_no: 2 },
+    ]);
   });
 
   it('stores a message once when exports overlap, but keeps a re-sent status at a new time', async () => {
