@@ -111,9 +111,8 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
     await db.transaction(async () => {
       const stored = await db.allNamed<{ sha256: string; size_bytes: number }>('ingest/known_files');
       const known = new Set(stored.map((r) => r.sha256));
-      // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged, not before; one
-      // of such a size is hashed first, and hashed again while it is staged if it turns out new (rare: re-delivered
-      // files, skipped, are the common case, and need no more than their hash)
+      // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged. One of such a
+      // size is hashed first, and again while staged if it is new (rare: those are mostly re-delivered files)
       const knownSizes = new Set(stored.map((r) => r.size_bytes));
       const firstFileId = (await db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
       let nextFileId = firstFileId;
@@ -203,9 +202,9 @@ type PieceSource = Pick<StageInput, 'path' | 'detected' | 'readPath' | 'gzip' | 
 
 /**
  * Stages a file whole when DuckDB can read it as it is; a large or gzip-large file, or one with mixed or lone-CR
- * line ends, is cut into plain LF pieces first and staged piece by piece, with line numbers carried on. The file is
- * hashed and its lines counted while it is staged: a small one's while DuckDB's JSON reader reads it, a large one's
- * (plain or gzip) while it is cut. The next piece is cut while one is staged.
+ * line ends, is cut into plain LF pieces first and staged piece by piece, with line numbers carried on. A small file
+ * is inspected (hashed, its lines counted) before it is staged, while DuckDB's JSON reader reads it when it is JSON
+ * lines; a large one (plain or gzip) while it is cut. The next piece is cut while one is staged.
  */
 async function stagePieces(
   planned: PlannedFile,
@@ -216,7 +215,6 @@ async function stagePieces(
 ): Promise<{ pieces: PieceCounts; file: InspectedFile }> {
   const { pieceBytes } = config;
   const large = planned.detected.gzip ? planned.size > pieceBytes / 8 : planned.size > pieceBytes * 1.5;
-  // a small file is inspected (hashed, its lines counted) while DuckDB's JSON reader reads it; a large one while it is cut
   let facts: FileFacts | undefined;
   let earlyRead = false;
   if (!large) {
