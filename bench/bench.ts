@@ -1,19 +1,21 @@
 /**
  * npm run bench [-- --messages 1000000] [--also 10000000] [--seed 1] [--repeat 1] [--keep]
- *                [--incremental [--history-days 30] [--day-messages 300000]]
+ *                [--incremental [--history-days 30] [--day-messages 300000]] [--many-files 1000]
  *
  * For each size, generate (or reuse) a synthetic fleet log. Then --repeat rounds: in each, every size's DuckDB anchor
  * (read_json into a table) and `ocpp-faults ingest`, in turn; medians are kept. Then each size's later commands are
  * timed on its last ingest's database, and `nightly` end to end on a fresh one; --incremental times one nightly run
- * that adds a day to a database holding --history-days days. The tables and targets are printed and
+ * that adds a day to a database holding --history-days days; --many-files N times one ingest of the first 200,000
+ * lines of the first size's fleet split into N files, against the same lines as one file. The tables and targets are printed and
  * bench/results.json written. Exit code 1 when a target fails or a step errors.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DEFAULT_START, GENERATOR_VERSION } from './generate.js';
 
@@ -462,6 +464,63 @@ async function benchIncremental(historyDays: number, dayMessages: number, seed: 
   return { historyDays, dayMessages, stations, setup: { ...setup, step: 'setup: ingest history' }, night: night && { ...night, step: 'nightly: one new day' } };
 }
 
+interface ManyFilesResult {
+  files: number;
+  messages: number;
+  /** one ingest of the lines split into `files` files, in one directory */
+  manyFiles: StepResult;
+  /** one ingest of the same lines as one file */
+  oneFile: StepResult;
+}
+
+/** Lines of the fleet the many-files run takes, whatever the number of files they are split into. */
+const MANY_FILES_LINES = 200_000;
+
+/**
+ * Exports that come as one small file per station, or per station and hour: the first 200,000 lines of the fleet
+ * split into `files` files of consecutive lines, ingested in one run, and the same lines as one file.
+ */
+async function benchManyFiles(fleet: FleetFile, files: number, keep: boolean): Promise<ManyFilesResult> {
+  const dir = join(WORK_DIR, 'many-files');
+  await rm(dir, { recursive: true, force: true });
+  const parts = join(dir, 'parts');
+  await mkdir(parts, { recursive: true });
+  const lines = (await readFirstLines(fleet.path, MANY_FILES_LINES)).map((line) => `${line}\n`);
+  const perFile = Math.ceil(lines.length / files);
+  const width = String(files).length;
+  for (let i = 0; i * perFile < lines.length; i++) {
+    await writeFile(join(parts, `part-${String(i).padStart(width, '0')}.jsonl`), lines.slice(i * perFile, (i + 1) * perFile).join(''));
+  }
+  const whole = join(dir, 'whole.jsonl');
+  await writeFile(whole, lines.join(''));
+  const ingest = async (input: string, name: string) => {
+    const db = await freshDbPath(name);
+    const step = await runCliStep({ name: 'ingest', args: () => [input, '--db', db, '--json'] }, { file: input, db, workDir: dir });
+    await removeDb(db);
+    return step;
+  };
+  const manyFiles = await ingest(parts, 'many-files');
+  const oneFile = await ingest(whole, 'many-files-whole');
+  if (!keep) await rm(dir, { recursive: true, force: true });
+  return {
+    files: Math.ceil(lines.length / perFile),
+    messages: lines.length,
+    manyFiles: { ...manyFiles, step: `ingest: ${formatCount(Math.ceil(lines.length / perFile))} files` },
+    oneFile: { ...oneFile, step: 'ingest: one file' },
+  };
+}
+
+async function readFirstLines(path: string, count: number): Promise<string[]> {
+  const lines: string[] = [];
+  const input = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of input) {
+    lines.push(line);
+    if (lines.length >= count) break;
+  }
+  input.close();
+  return lines;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Targets
 
@@ -528,7 +587,7 @@ export function scalingRatio(smallS: readonly number[], largeS: readonly number[
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function printReport(sizes: readonly SizeResult[], targets: readonly TargetResult[], incremental: IncrementalResult | null): void {
+function printReport(sizes: readonly SizeResult[], targets: readonly TargetResult[], incremental: IncrementalResult | null, manyFiles: ManyFilesResult | null): void {
   const rows = sizes.map((size) => [
     formatCount(size.messages),
     (size.bytes / 1e6).toFixed(0),
@@ -569,17 +628,13 @@ function printReport(sizes: readonly SizeResult[], targets: readonly TargetResul
   if (incremental) {
     const { historyDays, dayMessages, stations } = incremental;
     console.log(`incremental night: ${historyDays} days of ${formatCount(dayMessages)} messages (${stations} stations) stored, then one new day`);
-    printTable(
-      ['step', 'status', 'wall s', 'peak RSS MB', 'note'],
-      [incremental.setup, ...(incremental.night ? [incremental.night] : [])].map((step) => [
-        step.step,
-        step.status,
-        step.wallS === null ? '-' : step.wallS.toFixed(2),
-        step.peakRssMb === null ? '-' : step.peakRssMb.toFixed(0),
-        step.note,
-      ]),
-      new Set([0, 1, 4]),
-    );
+    printSteps([incremental.setup, ...(incremental.night ? [incremental.night] : [])]);
+    console.log('');
+  }
+
+  if (manyFiles) {
+    console.log(`many small files: the first ${formatCount(manyFiles.messages)} lines of the fleet as ${formatCount(manyFiles.files)} files, and as one`);
+    printSteps([manyFiles.manyFiles, manyFiles.oneFile]);
     console.log('');
   }
 
@@ -587,6 +642,15 @@ function printReport(sizes: readonly SizeResult[], targets: readonly TargetResul
     ['target', 'value', 'result'],
     targets.map((t) => [t.target, t.value, t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL']),
     new Set([0, 1, 2]),
+  );
+}
+
+/** Steps of a scenario (the incremental night, many small files) as a table. */
+function printSteps(steps: readonly StepResult[]): void {
+  printTable(
+    ['step', 'status', 'wall s', 'peak RSS MB', 'note'],
+    steps.map((step) => [step.step, step.status, step.wallS === null ? '-' : step.wallS.toFixed(2), step.peakRssMb === null ? '-' : step.peakRssMb.toFixed(0), step.note]),
+    new Set([0, 1, 4]),
   );
 }
 
@@ -602,7 +666,7 @@ function printTable(header: readonly string[], rows: readonly (readonly string[]
   for (const row of rows) console.log(format(row));
 }
 
-async function writeResults(seed: number, sizes: readonly SizeResult[], targets: readonly TargetResult[], incremental: IncrementalResult | null): Promise<void> {
+async function writeResults(seed: number, sizes: readonly SizeResult[], targets: readonly TargetResult[], incremental: IncrementalResult | null, manyFiles: ManyFilesResult | null): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -613,6 +677,7 @@ async function writeResults(seed: number, sizes: readonly SizeResult[], targets:
     seed,
     sizes,
     incremental,
+    manyFiles,
     targets,
   };
   await writeFile(RESULTS_FILE, `${JSON.stringify(results, (_, value: unknown) => (typeof value === 'number' ? round(value) : value), 2)}\n`);
@@ -677,6 +742,7 @@ async function main(): Promise<number> {
       'history-days': { type: 'string', default: '30' },
       'day-messages': { type: 'string', default: '300000' },
       repeat: { type: 'string', default: '1' },
+      'many-files': { type: 'string' },
     },
   });
   const seed = parseCount(values.seed, 'seed');
@@ -696,12 +762,14 @@ async function main(): Promise<number> {
   const incremental = values.incremental
     ? await benchIncremental(parseCount(values['history-days'], 'history-days'), parseCount(values['day-messages'], 'day-messages'), seed, values.keep)
     : null;
+  const manyFiles = values['many-files'] ? await benchManyFiles(runs[0]!.fleet, parseCount(values['many-files'], 'many-files'), values.keep) : null;
   const targets = evaluateTargets(sizes);
-  printReport(sizes, targets, incremental);
-  await writeResults(seed, sizes, targets, incremental);
+  printReport(sizes, targets, incremental, manyFiles);
+  await writeResults(seed, sizes, targets, incremental, manyFiles);
   console.log(`\nresults written to ${relative(ROOT, RESULTS_FILE)}`);
-  const incrementalSteps = incremental ? [incremental.setup, ...(incremental.night ? [incremental.night] : [])] : [];
-  const stepFailed = [...sizes.flatMap((size) => [size.ingest, ...size.later, ...(size.nightly ? [size.nightly] : [])]), ...incrementalSteps].some(
+  const extraSteps = incremental ? [incremental.setup, ...(incremental.night ? [incremental.night] : [])] : [];
+  if (manyFiles) extraSteps.push(manyFiles.manyFiles, manyFiles.oneFile);
+  const stepFailed = [...sizes.flatMap((size) => [size.ingest, ...size.later, ...(size.nightly ? [size.nightly] : [])]), ...extraSteps].some(
     (step) => step.status === 'failed',
   );
   return stepFailed || targets.some((t) => t.pass === false) ? 1 : 0;

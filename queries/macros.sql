@@ -72,6 +72,14 @@ create or replace temp macro ingest_lines(p_path, p_compression, p_max_line_byte
         rejects_scan = 'stage_read_scans'
     );
 
+-- Where a staged row comes from, as one number: the line number in its file, plus the file's place in a batch of
+-- small files staged together (slot, from 0) in the top bits. Every staging step keys, orders and joins rows by it
+-- as by a line number (a batch's files come in order), and storing splits it again (staged_file_id,
+-- staged_line_no): a file of one slot keeps its line numbers as they are. 2^48 lines a file, 2^14 files a batch.
+create or replace temp macro staged_line(slot, line_no) as (slot::bigint << 48) + line_no;
+create or replace temp macro staged_file_id(first_file_id, staged) as (first_file_id + (staged >> 48))::integer;
+create or replace temp macro staged_line_no(staged) as staged & 281474976710655;
+
 -- The message type id of an OCPP-J frame (elements e) as a number, null when it is not one; callers take it once a
 -- row and hand it to the macros below.
 create or replace temp macro ocpp_message_type(e) as try_cast(e[1]::varchar as integer);

@@ -29,12 +29,13 @@ export function terminalSafe(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, '\\n');
 }
 
+// made once: toLocaleString makes a formatter on every call, which a table of a thousand files' counts notices
+const integers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') {
-    const digits = Number.isInteger(value) ? 0 : 2;
-    return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  }
+  if (typeof value === 'number') return (Number.isInteger(value) ? integers : decimals).format(value);
   return terminalSafe(String(value));
 }
 

@@ -49,8 +49,8 @@ flagged as (
         ), false) as reported_time_implausible,
         source,
         row_hash,
-        file_id,
-        line_no
+        staged_file_id(file_id, line_no) as file_id,
+        staged_line_no(line_no) as line_no
     from timed
 )
 select *

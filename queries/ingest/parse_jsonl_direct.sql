@@ -1,9 +1,9 @@
 -- Grain: one row per line of the file, as parse_jsonl gives it, from the rows the JSON reader took (stage_json):
--- every line a frame. Their table keeps file order, so a row's place is its line number: its row id less the base
--- that stage_json_lines set (stage_piece).
+-- every line a frame. Their table keeps file order, so a row's line number is its row id less its file's base that
+-- stage_json_lines set (stage_piece), placed by its file's slot (staged_line).
 create or replace view stage_parsed as
 select
-    s.rowid - p.line_base as line_no,
+    staged_line(s.slot, s.rowid - p.line_bases[s.slot + 1]) as line_no,
     'frame' as kind,
     null::varchar as reason,
     null::varchar as raw,

@@ -1,19 +1,22 @@
--- Grain: one row per line of an ocpp-jsonl file (or piece), in file order, its frame unpacked as frames.sql would:
--- the fast path, DuckDB's JSON reader on the file itself, for files whose lines are all plain
+-- Grain: one row per line of the ocpp-jsonl files $paths (one file, a piece of one, or a batch of small files), in
+-- file order, its frame unpacked as frames.sql would, with the file's place in $paths (slot, from 0): the fast
+-- path, DuckDB's JSON reader on the files themselves, for files whose lines are all plain
 -- {timestamp, chargeBoxId, direction, message: [...]} objects.
 -- The reader keeps each line's place: a line it cannot read comes back as a row of nulls (ignore_errors), and a blank
--- line is skipped, so stage_direct_usable compares the rows with the line count taken while hashing the file;
--- any difference, or any row that is not a frame to store, sends the file down the line-by-line path
--- (parse_jsonl), which gives every line its reason.
+-- line is skipped, so stage_direct_usable compares each file's rows with the line count taken while hashing it;
+-- any difference, or any row that is not a frame to store, sends the file down the line-by-line path (a batch: each
+-- of its files alone), which gives every line its reason.
 create or replace table stage_json as
 with read as (
     select
         nullif(trim(chargeBoxId), '') as station_id,
         parse_time(timestamp, $tz) as received_at,
         direction_of(direction) as direction,
-        message as e
+        message as e,
+        -- the reader's virtual column: the file's place in $paths
+        file_index::integer as slot
     from read_json(
-        $path,
+        $paths,
         format = 'newline_delimited',
         compression = $compression,
         auto_detect = false,
@@ -40,6 +43,7 @@ framed as (
     from checked
 )
 select
+    slot,
     usable,
     reason,
     station_id,

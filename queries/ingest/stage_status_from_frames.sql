@@ -1,5 +1,6 @@
--- Grain: one row per StatusNotification CALL of the staged piece of file $file_id that repeats no earlier line of it
--- (stage_repeats), its payload fields as text; the writing connection leaves out those that repeat a stored message.
+-- Grain: one row per StatusNotification CALL of the staged piece (its first file $file_id; lines numbered by
+-- staged_line) that repeats no earlier line of it (stage_repeats), its payload fields as text; the writing connection
+-- leaves out those that repeat a stored message.
 create or replace table stage_status_source as
 with calls as (
     -- the piece's StatusNotification requests

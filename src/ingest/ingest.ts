@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileCounts, stageFile, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
+import { filesCounts, stageBatch, stageFile, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
 import { StagingArea } from './staging.js';
 import { CliError, ExitCode } from '../errors.js';
+import { duckdb } from '../db/duckdb.js';
 
 export interface IngestOptions {
   format: Format | 'auto';
@@ -75,8 +76,36 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   const config = { ...defaultIngestConfig, ...options.config };
   const plannedFiles = await planFiles(inputs, options.format);
   await migrate(db);
+  const staging = await StagingArea.open(db);
+  const run = new IngestRun(db, staging, config, options, plannedFiles);
+  try {
+    await db.transaction(async () => {
+      await run.start();
+      for (const planned of plannedFiles) await run.take(planned);
+      await run.finish();
+      if (options.strict && run.result.rejected > 0) throw new StrictRejection(run.result);
+    });
+  } catch (error) {
+    if (error instanceof StrictRejection) return { ...error.result, rolled_back: true };
+    throw error;
+  } finally {
+    db.progressListener = undefined;
+    await staging.close();
+  }
+  return run.result;
+}
 
-  const result: IngestResult = {
+/** A small JSON-lines file waiting to be staged with others, with its place among the inputs. */
+interface BatchMember {
+  planned: PlannedFile;
+  place: number;
+  /** taken only when a file of the same size comes, to tell whether that one is a copy */
+  sha256?: string;
+}
+
+/** One ingest run inside its transaction: the files it takes in input order, and what they stored. */
+class IngestRun {
+  readonly result: IngestResult = {
     files_ingested: 0,
     files_skipped: 0,
     messages: 0,
@@ -88,88 +117,175 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
     files: [],
     rolled_back: false,
   };
-  const totalBytes = plannedFiles.reduce((sum, f) => sum + f.size, 0);
-  let bytesDone = 0;
-  const progress = options.onProgress;
-  // the bytes of the current file being staged (the whole file, or one piece of it)
-  let unit = { from: 0, to: 0 };
-  let queriesDone = 0;
-  const staging = await StagingArea.open(db);
-  if (progress) {
+  /** each input's outcome at its place: a batch's files are known after files skipped while they waited */
+  private readonly outcomes: (FileOutcome | undefined)[] = [];
+  private known = new Set<string>();
+  private knownSizes = new Set<number>();
+  private firstFileId = 0;
+  private nextFileId = 0;
+  private readonly batch: BatchMember[] = [];
+  private batchBytes = 0;
+  private readonly totalBytes: number;
+  private bytesDone = 0;
+  /** the bytes of the file, piece or batch being staged, for progress within it */
+  private unit = { from: 0, to: 0 };
+  private queriesDone = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly staging: StagingArea,
+    private readonly config: IngestConfig,
+    private readonly options: IngestOptions,
+    plannedFiles: readonly PlannedFile[],
+  ) {
+    this.totalBytes = plannedFiles.reduce((sum, f) => sum + f.size, 0);
+    const progress = options.onProgress;
+    if (!progress) return;
     // a file or piece takes about this many named queries; within one, DuckDB reports its own percentage
     const queriesPerUnit = 25;
     const listener = (_query: string, percent: number) => {
-      if (percent >= 100) queriesDone++;
-      const fraction = Math.min(0.99, (queriesDone + (percent < 100 ? percent / 100 : 0)) / queriesPerUnit);
-      progress(bytesDone + unit.from + (unit.to - unit.from) * fraction, totalBytes);
+      if (percent >= 100) this.queriesDone++;
+      const fraction = Math.min(0.99, (this.queriesDone + (percent < 100 ? percent / 100 : 0)) / queriesPerUnit);
+      progress(this.bytesDone + this.unit.from + (this.unit.to - this.unit.from) * fraction, this.totalBytes);
     };
     db.progressListener = listener;
     staging.stager.progressListener = listener;
   }
 
-  try {
-    await db.transaction(async () => {
-      const stored = await db.allNamed<{ sha256: string; size_bytes: number }>('ingest/known_files');
-      const known = new Set(stored.map((r) => r.sha256));
-      // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged. One of such a
-      // size is hashed first, and again while staged if it is new (rare: those are mostly re-delivered files)
-      const knownSizes = new Set(stored.map((r) => r.size_bytes));
-      const firstFileId = (await db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
-      let nextFileId = firstFileId;
-      for (const planned of plannedFiles) {
-        if (knownSizes.has(planned.size) && known.has(await hashFile(planned.path))) {
-          result.files_skipped++;
-          result.files.push({ ...emptyCounts(), path: planned.path, format: planned.detected.format, status: 'skipped', note: 'already ingested (same sha256)' });
-          bytesDone += planned.size;
-          progress?.(bytesDone, totalBytes);
-          continue;
-        }
-        knownSizes.add(planned.size);
-        const fileId = nextFileId++;
-        const { pieces, file } = await stagePieces(planned, config, options.tz, staging, (piece) => {
-          unit = { from: piece.bytesFrom, to: piece.bytesTo };
-          queriesDone = 0;
-          return stageFile(db, staging, { ...piece, fileId, tz: options.tz, config });
-        });
-        known.add(file.sha256);
-        const counts = await fileCounts(db, fileId, file.detected.format === 'status-csv', pieces);
-        if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
-        await db.runNamed('ingest/insert_file', {
-          file_id: fileId,
-          path: file.path,
-          sha256: file.sha256,
-          size_bytes: file.size,
-          format: file.detected.format,
-          ...counts,
-        });
-        addCounts(result, counts);
-        result.files_ingested++;
-        result.files.push({ ...counts, path: file.path, format: file.detected.format, status: 'ingested', note: file.note });
-        if (result.rejects.length < maxRejectsListed && counts.rejected > 0) {
-          const rows = await db.allNamed<{ line_no: number; reason: string }>('ingest/first_rejects', {
-            file_id: fileId,
-            n: maxRejectsListed - result.rejects.length,
-          });
-          result.rejects.push(...rows.map((r) => ({ file: file.path, line: r.line_no, reason: r.reason })));
-        }
-        bytesDone += file.size;
-        unit = { from: 0, to: 0 };
-        progress?.(bytesDone, totalBytes);
-      }
-      if (result.files_ingested > 0) {
-        await pairStoredAnswers(db, config, firstFileId);
-        await rebuildDerivedTables(db, config);
-      }
-      if (options.strict && result.rejected > 0) throw new StrictRejection(result);
-    });
-  } catch (error) {
-    if (error instanceof StrictRejection) return { ...error.result, rolled_back: true };
-    throw error;
-  } finally {
-    db.progressListener = undefined;
-    await staging.close();
+  async start(): Promise<void> {
+    const stored = await this.db.allNamed<{ sha256: string; size_bytes: number }>('ingest/known_files');
+    this.known = new Set(stored.map((r) => r.sha256));
+    // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged. One of such a
+    // size is hashed first, and again while staged if it is new (rare: those are mostly re-delivered files)
+    this.knownSizes = new Set(stored.map((r) => r.size_bytes));
+    this.firstFileId = (await this.db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
+    this.nextFileId = this.firstFileId;
   }
-  return result;
+
+  /** Skips the file, stages it, or keeps it for a batch of small JSON-lines files staged together. */
+  async take(planned: PlannedFile): Promise<void> {
+    const place = this.outcomes.length;
+    this.outcomes.push(undefined);
+    if (this.knownSizes.has(planned.size) && (await this.isCopy(planned))) {
+      this.result.files_skipped++;
+      this.outcomes[place] = { ...emptyCounts(), path: planned.path, format: planned.detected.format, status: 'skipped', note: 'already ingested (same sha256)' };
+      this.advance(planned.size);
+      return;
+    }
+    this.knownSizes.add(planned.size);
+    const budget = batchBudget(planned, this.config);
+    if (budget === undefined) {
+      await this.flushBatch();
+      await this.ingestOne(planned, this.nextFileId++, place);
+      return;
+    }
+    const first = this.batch[0]?.planned;
+    const full = first && (first.detected.gzip !== planned.detected.gzip || this.batchBytes + planned.size > budget.bytes || this.batch.length >= budget.files);
+    if (full) await this.flushBatch();
+    this.batch.push({ planned, place });
+    this.batchBytes += planned.size;
+  }
+
+  /** Stages what still waits, then what needs every file stored: answers paired across files, the derived tables. */
+  async finish(): Promise<void> {
+    await this.flushBatch();
+    this.result.files = this.outcomes.map((outcome) => {
+      if (!outcome) throw new Error('a file of the run has no outcome');
+      return outcome;
+    });
+    if (this.result.files_ingested === 0) return;
+    await pairStoredAnswers(this.db, this.config, this.firstFileId);
+    await rebuildDerivedTables(this.db, this.config);
+  }
+
+  /** Whether a file of an ingested or waiting file's size is a copy of one: the same bytes, by sha256. */
+  private async isCopy(planned: PlannedFile): Promise<boolean> {
+    const sha256 = await hashFile(planned);
+    if (this.known.has(sha256)) return true;
+    for (const waiting of this.batch) {
+      if (waiting.planned.size !== planned.size) continue;
+      waiting.sha256 ??= await hashFile(waiting.planned);
+      if (waiting.sha256 === sha256) return true;
+    }
+    return false;
+  }
+
+  private async ingestOne(planned: PlannedFile, fileId: number, place: number): Promise<void> {
+    const { pieces, file } = await stagePieces(planned, this.config, this.options.tz, this.staging, (piece) => {
+      this.unit = { from: piece.bytesFrom, to: piece.bytesTo };
+      this.queriesDone = 0;
+      return stageFile(this.db, this.staging, { ...piece, fileId, tz: this.options.tz, config: this.config });
+    });
+    await this.record(fileId, [{ file, pieces, place }]);
+    this.advance(file.size);
+  }
+
+  /** Stages the waiting small files as one piece (with consecutive file ids), or one by one when they cannot be. */
+  private async flushBatch(): Promise<void> {
+    const members = this.batch.splice(0);
+    this.batchBytes = 0;
+    if (members.length === 0) return;
+    const firstId = this.nextFileId;
+    this.nextFileId += members.length;
+    if (members.length === 1) return this.ingestOne(members[0]!.planned, firstId, members[0]!.place);
+    const bytes = members.reduce((sum, m) => sum + m.planned.size, 0);
+    this.unit = { from: 0, to: bytes };
+    this.queriesDone = 0;
+    const files = await stageBatchOf(members.map((m) => m.planned), firstId, this.config, this.options.tz, this.db, this.staging);
+    if (!files) {
+      for (const [i, m] of members.entries()) await this.ingestOne(m.planned, firstId + i, m.place);
+      return;
+    }
+    await this.record(firstId, files.map(({ file, pieces }, i) => ({ file, pieces, place: members[i]!.place })));
+    this.advance(bytes);
+  }
+
+  /**
+   * Records files just stored (one, or a batch: consecutive ids from `firstId`) in the files table and in the run's
+   * result, each at its place among the inputs.
+   */
+  private async record(firstId: number, stored: readonly { file: InspectedFile; pieces: PieceCounts; place: number }[]): Promise<void> {
+    const { db, result } = this;
+    const counts = await filesCounts(db, firstId, stored.map(({ file, pieces }) => ({ statusRowsOnly: file.detected.format === 'status-csv', pieces })));
+    for (const { file } of stored) {
+      this.known.add(file.sha256);
+      if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
+    }
+    const column = (value: (file: InspectedFile, counts: FileCounts) => string | number) => duckdb.listValue(stored.map(({ file }, i) => value(file, counts[i]!)));
+    await db.runNamed('ingest/insert_file', {
+      file_ids: duckdb.listValue(stored.map((_, i) => firstId + i)),
+      paths: column((f) => f.path),
+      sha256s: column((f) => f.sha256),
+      sizes: column((f) => f.size),
+      formats: column((f) => f.detected.format),
+      lines: column((_, c) => c.lines),
+      messages: column((_, c) => c.messages),
+      status_notifications: column((_, c) => c.status_notifications),
+      duplicates: column((_, c) => c.duplicates),
+      skipped_lines: column((_, c) => c.skipped_lines),
+      rejected: column((_, c) => c.rejected),
+    });
+    for (const [i, { file, place }] of stored.entries()) {
+      const fileCounts = counts[i]!;
+      addCounts(result, fileCounts);
+      result.files_ingested++;
+      this.outcomes[place] = { ...fileCounts, path: file.path, format: file.detected.format, status: 'ingested', note: file.note };
+      if (result.rejects.length < maxRejectsListed && fileCounts.rejected > 0) {
+        const rows = await db.allNamed<{ line_no: number; reason: string }>('ingest/first_rejects', {
+          file_id: firstId + i,
+          n: maxRejectsListed - result.rejects.length,
+        });
+        result.rejects.push(...rows.map((r) => ({ file: file.path, line: r.line_no, reason: r.reason })));
+      }
+    }
+  }
+
+  /** Progress: `bytes` more of the input are done. */
+  private advance(bytes: number): void {
+    this.bytesDone += bytes;
+    this.unit = { from: 0, to: 0 };
+    this.options.onProgress?.(this.bytesDone, this.totalBytes);
+  }
 }
 
 async function planFiles(inputs: readonly string[], format: Format | 'auto'): Promise<PlannedFile[]> {
@@ -190,7 +306,7 @@ async function planFiles(inputs: readonly string[], format: Format | 'auto'): Pr
 }
 
 function inspect(file: PlannedFile): Promise<FileFacts> {
-  return inspectFile(file.path, file.detected.gzip);
+  return inspectFile(file, file.detected.gzip);
 }
 
 /** What stageFile is handed of a file or piece, less what the run adds (file id, zone, thresholds). */
@@ -219,7 +335,7 @@ async function stagePieces(
   let earlyRead = false;
   if (!large) {
     const inspecting = inspect(planned);
-    earlyRead = planned.detected.format === 'ocpp-jsonl' && config.readJsonDirectly && (await readJsonEarly(staging, planned, tz));
+    earlyRead = planned.detected.format === 'ocpp-jsonl' && config.readJsonDirectly && (await readJsonEarly(staging, { paths: [planned.path], gzip: planned.detected.gzip }, tz));
     facts = await inspecting;
   }
   if (facts && !facts.needsLineEndFix) {
@@ -288,6 +404,47 @@ async function stagePieces(
     await inFlight.catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How many files and bytes a batch of small JSON-lines files staged as one piece may hold when it holds this file;
+ * undefined for a file staged alone (another format, or too large to gain from company). Every file costs some
+ * thirty statements of its own, ~0.13 s whatever its size, which a batch pays once; a batch is at most a piece.
+ */
+function batchBudget(planned: PlannedFile, config: IngestConfig): { bytes: number; files: number } | undefined {
+  if (planned.detected.format !== 'ocpp-jsonl' || !config.readJsonDirectly) return undefined;
+  // gzip sizes are compressed: a tenth of the bytes holds about as many lines
+  const bytes = planned.detected.gzip ? config.pieceBytes / 8 : config.pieceBytes;
+  return planned.size > 0 && planned.size <= bytes / 8 ? { bytes, files: maxBatchFiles } : undefined;
+}
+
+/** Files a batch holds at most: each has a slot of the staged line numbers (staged_line: 2^14). */
+const maxBatchFiles = 1000;
+
+/**
+ * Stages small JSON-lines files as one piece: they are read by DuckDB's JSON reader together while Node hashes them
+ * and counts their lines, then stored with consecutive file ids from `firstFileId`. Undefined when a file is not
+ * for the JSON reader path after all (a blank or broken line, mixed line ends, ...): then each is ingested alone.
+ */
+async function stageBatchOf(
+  planned: readonly PlannedFile[],
+  firstFileId: number,
+  config: IngestConfig,
+  tz: string,
+  db: Database,
+  staging: StagingArea,
+): Promise<{ file: InspectedFile; pieces: PieceCounts }[] | undefined> {
+  const inspecting = (async () => {
+    const facts: FileFacts[] = [];
+    for (const file of planned) facts.push(await inspect(file));
+    return facts;
+  })();
+  const read = await readJsonEarly(staging, { paths: planned.map((f) => f.path), gzip: planned[0]!.detected.gzip }, tz);
+  const facts = await inspecting;
+  const files: InspectedFile[] = planned.map((f, i) => ({ ...f, ...facts[i]! }));
+  if (!read || files.some((f) => f.needsLineEndFix)) return undefined;
+  const pieces = await stageBatch(db, staging, { files: files.map((f) => ({ lines: f.lines, gzipComplete: f.gzipComplete })), firstFileId, tz, config });
+  return pieces?.map((p, i) => ({ file: files[i]!, pieces: p }));
 }
 
 function emptyCounts(): FileCounts {

@@ -1,4 +1,5 @@
 import { traceQuery, type Database } from '../db/database.js';
+import { duckdb } from '../db/duckdb.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
@@ -47,6 +48,9 @@ export interface StageInput {
   config: IngestConfig;
 }
 
+/** What storing a piece needs of it: its (first) file's id, and the run's zone and thresholds. */
+type PieceContext = Pick<StageInput, 'fileId' | 'tz' | 'config'>;
+
 const maxLineBytes = 2 * 1024 * 1024;
 /** lines up to this long are read the same by the JSON reader and the line reader (which rejects lines over 2 MB) */
 const directMaxLineBytes = 1024 * 1024;
@@ -85,19 +89,24 @@ async function startPiece(staging: StagingArea): Promise<void> {
 }
 
 /**
- * Starts the JSON reader path on a whole file (path, gzip) before the file's facts are known, so that it is read
- * while it is hashed; stageFile then takes the read (`earlyRead`) or, when the facts rule the path out, drops it.
- * False when the reader fails: stageFile then starts a fresh piece catalog (the early one is dropped with it) and
- * reads the file the usual way, which says why.
+ * Starts the JSON reader path on whole files (one, or a batch of small ones) before their facts are known, so that
+ * they are read while they are hashed; stageFile or stageBatch then takes the read (`earlyRead`) or, when the facts
+ * rule the path out, drops it. False when the reader fails: the next piece starts a fresh catalog (the early one is
+ * dropped with it) and reads the file the usual way, which says why.
  */
-export async function readJsonEarly(staging: StagingArea, file: { path: string; detected: Detected }, tz: string): Promise<boolean> {
+export async function readJsonEarly(staging: StagingArea, files: { paths: readonly string[]; gzip: boolean }, tz: string): Promise<boolean> {
   await startPiece(staging);
   try {
-    await staging.stager.runNamed('ingest/read_jsonl_direct', { path: file.path, compression: file.detected.gzip ? 'gzip' : 'uncompressed', tz });
+    await staging.stager.runNamed('ingest/read_jsonl_direct', { paths: duckdb.listValue([...files.paths]), compression: files.gzip ? 'gzip' : 'uncompressed', tz });
     return true;
   } catch {
     return false;
   }
+}
+
+/** Whether the JSON reader path can take a file of these lines at all (a gzip file cut short, or very long lines, cannot). */
+function directReadable(lines: LineShape, gzipComplete: boolean, config: IngestConfig): boolean {
+  return config.readJsonDirectly && gzipComplete && lines.lines > 0 && lines.longestLineBytes <= directMaxLineBytes;
 }
 
 /**
@@ -106,22 +115,55 @@ export async function readJsonEarly(staging: StagingArea, file: { path: string; 
  * and the file is read line by line, which gives each line its own outcome.
  */
 async function readJsonDirectly(db: Database, input: StageInput, read: ReadParams): Promise<boolean> {
-  const { lines, longestLineBytes } = input.lines;
-  if (!input.config.readJsonDirectly || !input.gzipComplete || lines === 0 || longestLineBytes > directMaxLineBytes) {
+  if (!directReadable(input.lines, input.gzipComplete, input.config)) {
     if (input.earlyRead) await db.runNamed('ingest/drop_stage_json');
     return false;
   }
   const compression = input.gzip ? 'gzip' : 'uncompressed';
-  if (!input.earlyRead) await db.runNamed('ingest/read_jsonl_direct', { path: read.path, compression, tz: input.tz });
-  const [check] = await db.allNamed<{ usable: boolean }>('ingest/stage_direct_usable', { lines });
+  if (!input.earlyRead) await db.runNamed('ingest/read_jsonl_direct', { paths: duckdb.listValue([read.path]), compression, tz: input.tz });
+  return takeDirectRead(db, [input.lines.lines], read.line_offset);
+}
+
+/** Keeps the JSON reader's rows when they are every line of the files read (`lines`, each file's), numbering them. */
+async function takeDirectRead(db: Database, lines: number[], lineOffset: number): Promise<boolean> {
+  const [check] = await db.allNamed<{ usable: boolean }>('ingest/stage_direct_usable', { lines: duckdb.listValue(lines) });
   if (!check?.usable) {
     await db.runNamed('ingest/drop_stage_json');
     return false;
   }
-  await db.runNamed('ingest/stage_json_lines', { line_offset: read.line_offset });
+  await db.runNamed('ingest/stage_json_lines', { line_offset: lineOffset });
   await db.runNamed('ingest/parse_jsonl_direct');
   await db.runNamed('ingest/frames_direct');
   return true;
+}
+
+/** Small JSON-lines files staged as one piece: the first has `firstFileId`, each next one the id after. */
+export interface BatchInput {
+  files: readonly { lines: LineShape; gzipComplete: boolean }[];
+  firstFileId: number;
+  tz: string;
+  config: IngestConfig;
+}
+
+/**
+ * Stores a batch of small JSON-lines files, read already as one piece by readJsonEarly, each file's lines numbered in
+ * a slot of its own (staged_line), so that the piece's fixed cost (some thirty statements) is paid once for all of
+ * them. Each file's lines are all frames, as the JSON reader path requires. Undefined when that path cannot take
+ * every line of every file: the caller then ingests each file alone, which gives each line its outcome.
+ */
+export async function stageBatch(writer: Database, staging: StagingArea, batch: BatchInput): Promise<PieceCounts[] | undefined> {
+  const db = staging.stager;
+  const readable = batch.files.every((f) => directReadable(f.lines, f.gzipComplete, batch.config));
+  if (!readable) {
+    await db.runNamed('ingest/drop_stage_json');
+    return undefined;
+  }
+  if (!(await takeDirectRead(db, batch.files.map((f) => f.lines.lines), 0))) return undefined;
+  const total = await storeFrames(writer, staging, { fileId: batch.firstFileId, tz: batch.tz, config: batch.config }, { unpacked: true });
+  const perFile = batch.files.map((f): PieceCounts => ({ lines: f.lines.lines, accepted: f.lines.lines, skipped: 0, rejected: 0 }));
+  const lines = perFile.reduce((sum, f) => sum + f.lines, 0);
+  if (total.lines !== lines || total.accepted !== lines) throw new Error(`a batch of ${perFile.length} files staged ${total.accepted} of ${lines} lines`);
+  return perFile;
 }
 
 interface ReadParams {
@@ -212,7 +254,7 @@ async function parseFramesCsv(db: Database, input: StageInput, read: ReadParams)
  * connection does what depends on the piece alone (pairing within it, its repeated lines, its statuses, its counts);
  * the writer what depends on stored messages (repeats of them, pairing with their CALLs) and the storing.
  */
-async function storeFrames(writer: Database, staging: StagingArea, input: StageInput, { unpacked = false } = {}): Promise<PieceCounts> {
+async function storeFrames(writer: Database, staging: StagingArea, input: PieceContext, { unpacked = false } = {}): Promise<PieceCounts> {
   const { stager } = staging;
   const file = { file_id: input.fileId };
   if (!unpacked) await stager.runNamed('ingest/frames');
@@ -289,7 +331,7 @@ async function storeStatusRows(writer: Database, staging: StagingArea, input: St
   return counts;
 }
 
-async function insertStatus(db: Database, input: StageInput, from: 'frames' | 'status-csv'): Promise<void> {
+async function insertStatus(db: Database, input: PieceContext, from: 'frames' | 'status-csv'): Promise<void> {
   await db.runNamed(from === 'status-csv' ? 'ingest/stored_csv_statuses' : 'ingest/no_stored_csv_statuses');
   await db.runNamed('ingest/insert_status', {
     tz: input.tz,
@@ -305,23 +347,32 @@ async function countOutcomes(stager: Database): Promise<PieceCounts> {
   return o;
 }
 
-async function insertRejects(writer: Database, input: StageInput, counts: PieceCounts): Promise<void> {
+async function insertRejects(writer: Database, input: PieceContext, counts: PieceCounts): Promise<void> {
   if (counts.rejected > 0) await writer.runNamed('ingest/insert_rejects', { file_id: input.fileId, raw_chars: input.config.rejectRawChars });
 }
 
-/** A file's counts from its pieces' and what it stored: a line accepted but not stored was a duplicate. */
-export async function fileCounts(db: Database, fileId: number, statusRowsOnly: boolean, pieces: PieceCounts): Promise<FileCounts> {
-  const [stored] = await db.allNamed<{ messages: number; statuses: number }>('ingest/stored_counts', { file_id: fileId });
-  if (!stored) throw new Error('stored counts returned no row');
-  const storedRows = statusRowsOnly ? stored.statuses : stored.messages;
-  return {
-    lines: pieces.lines,
-    messages: storedRows,
-    status_notifications: stored.statuses,
-    duplicates: pieces.accepted - storedRows,
-    skipped_lines: pieces.skipped,
-    rejected: pieces.rejected,
-  };
+/**
+ * The counts of files with consecutive ids from `firstFileId` (one file, or a batch staged together), from how their
+ * lines were taken (`pieces`, one a file) and what each stored: a line accepted but not stored was a duplicate.
+ */
+export async function filesCounts(db: Database, firstFileId: number, files: readonly { statusRowsOnly: boolean; pieces: PieceCounts }[]): Promise<FileCounts[]> {
+  const stored = await db.allNamed<{ messages: number; statuses: number }>('ingest/stored_counts', {
+    first_file_id: firstFileId,
+    last_file_id: firstFileId + files.length - 1,
+  });
+  if (stored.length !== files.length) throw new Error(`stored counts returned ${stored.length} rows for ${files.length} files`);
+  return files.map(({ statusRowsOnly, pieces }, i) => {
+    const { messages, statuses } = stored[i]!;
+    const storedRows = statusRowsOnly ? statuses : messages;
+    return {
+      lines: pieces.lines,
+      messages: storedRows,
+      status_notifications: statuses,
+      duplicates: pieces.accepted - storedRows,
+      skipped_lines: pieces.skipped,
+      rejected: pieces.rejected,
+    };
+  });
 }
 
 /** Answers stored without their CALL (it came in a later file of this run) take its action now; `firstFileId` is this run's first file. */

@@ -7,46 +7,12 @@ import { Database } from '../../src/db/database.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
 import type { IngestConfig } from '../../src/ingest/config.js';
 import { generateFleet } from '../../bench/generate.js';
-import { tempDir } from './helpers.js';
-
-/** Every column of every table an ingest fills, in a stable order. */
-async function everything(db: Database) {
-  const tables = {
-    messages: 'select * exclude (payload), payload::varchar as payload from messages order by line_no',
-    status_notifications: 'select * from status_notifications order by line_no',
-    transactions: 'select * from transactions order by station_id, started_at, transaction_id',
-    remote_commands: 'select * from remote_commands order by all',
-    station_boots: 'select * from station_boots order by all',
-    rejects: 'select * from rejects order by line_no',
-    files: 'select * exclude (ingested_at, path) from files',
-  };
-  const out: Record<string, unknown[]> = {};
-  for (const [name, sql] of Object.entries(tables)) out[name] = await db.all(sql);
-  return out;
-}
+import { ingestTraced, tempDir } from './helpers.js';
 
 /** Ingests `path` and returns what was stored, with how many pieces the JSON reader took. */
 async function ingestWith(path: string, config: Partial<IngestConfig>) {
-  const traced: string[] = [];
-  vi.stubEnv('OCPP_FAULTS_TRACE', '1');
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    traced.push(String(chunk));
-    return true;
-  });
-  const db = await Database.open(':memory:');
-  try {
-    const result = await ingestFiles(db, [path], { format: 'auto', tz: 'UTC', strict: false, config });
-    return {
-      result: { ...result, files: [] },
-      stored: await everything(db),
-      directPieces: traced.filter((line) => line.startsWith('[trace] ingest/parse_jsonl_direct ')).length,
-      linePieces: traced.filter((line) => line.startsWith('[trace] ingest/parse_jsonl ')).length,
-    };
-  } finally {
-    spy.mockRestore();
-    vi.unstubAllEnvs();
-    db.close();
-  }
+  const run = await ingestTraced([path], config);
+  return { ...run, result: { ...run.result, files: [] } };
 }
 
 const heartbeat = (second: number) =>
