@@ -56,6 +56,31 @@ describe('small JSON-lines files in one run', () => {
     expect(batched.result).toEqual(oneByOne.result);
   });
 
+  it('are staged in several batches when they hold more than a piece, each file numbered on its own', async () => {
+    const dir = tempDir();
+    const fleet = join(dir, 'fleet.jsonl');
+    await generateFleet({ messages: 6000, seed: 6, stations: 10, out: fleet });
+    const lines = readFileSync(fleet, 'utf8').trimEnd().split('\n');
+    const exports = join(dir, 'exports');
+    mkdirSync(exports);
+    const sizes: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const text = lines.slice(i * 750, (i + 1) * 750).join('\n') + '\n';
+      writeFileSync(join(exports, `part-${i}.jsonl`), text);
+      sizes.push(Buffer.byteLength(text));
+    }
+    // 320 KB pieces: a file of up to 160 KB may join a batch, and two of these files fit in one, three do not
+    const pieceBytes = 320 * 1024;
+    expect(sizes.every((size) => size <= pieceBytes / 2 && size * 3 > pieceBytes)).toBe(true);
+
+    const batched = await ingestTraced([exports], { pieceBytes });
+    expect(batched).toMatchObject({ directPieces: 4, linePieces: 0 });
+    expect(batched.result).toMatchObject({ files_ingested: 8, messages: 6000, duplicates: 0 });
+    const oneByOne = await ingestTraced([exports], { pieceBytes, readJsonDirectly: false });
+    expect(oneByOne).toMatchObject({ directPieces: 0, linePieces: 8 });
+    expect(batched.stored).toEqual(oneByOne.stored);
+  });
+
   it('pair an answer with its CALL in another file of the batch, earlier or later in the run', async () => {
     const dir = tempDir();
     // a.jsonl: a Reset sent at 10:00:00, and the answer to an UnlockConnector whose CALL is in b.jsonl;
