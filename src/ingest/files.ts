@@ -48,6 +48,14 @@ async function walk(dir: string): Promise<InputFile[]> {
   return files;
 }
 
+/**
+ * Whether DuckDB's file readers would take the path as a glob pattern (`*`, `?`, `[...]`, `{a,b}`) and read every file
+ * it matches: `a*.jsonl` is also `ab.jsonl`. Such a file is only ever read from copies DuckDB reads literally.
+ */
+export function readsAsPattern(path: string): boolean {
+  return /[*?[\]{}]/.test(path);
+}
+
 export interface FileFacts {
   sha256: string;
   /** false when a gzip file ends before its compressed stream does (an export cut short) */

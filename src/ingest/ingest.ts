@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, forEachPiece, hashFile, inspectFile, type FileFacts, type InputFile, type LineShape } from './files.js';
+import { expandInputs, forEachPiece, hashFile, inspectFile, readsAsPattern, type FileFacts, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -333,7 +333,8 @@ async function stagePieces(
   const large = planned.detected.gzip ? planned.size > pieceBytes / 8 : planned.size > pieceBytes * 1.5;
   let facts: FileFacts | undefined;
   let earlyRead = false;
-  if (!large) {
+  // DuckDB's readers would take such a path as a pattern, and read every file it matches: it is read from its pieces
+  if (!large && !readsAsPattern(planned.path)) {
     const inspecting = inspect(planned);
     earlyRead = planned.detected.format === 'ocpp-jsonl' && config.readJsonDirectly && (await readJsonEarly(staging, { paths: [planned.path], gzip: planned.detected.gzip }, tz));
     facts = await inspecting;
@@ -413,7 +414,7 @@ async function stagePieces(
  * and 17.0 s two by two. A batch is at most a piece.
  */
 function batchBudget(planned: PlannedFile, config: IngestConfig): { bytes: number; files: number } | undefined {
-  if (planned.detected.format !== 'ocpp-jsonl' || !config.readJsonDirectly) return undefined;
+  if (planned.detected.format !== 'ocpp-jsonl' || !config.readJsonDirectly || readsAsPattern(planned.path)) return undefined;
   // gzip sizes are compressed, and a large gzip file is cut at an eighth of a piece (stagePieces)
   const bytes = planned.detected.gzip ? config.pieceBytes / 8 : config.pieceBytes;
   return planned.size > 0 && planned.size <= bytes / 2 ? { bytes, files: maxBatchFiles } : undefined;

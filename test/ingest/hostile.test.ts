@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { countLines, query, runCli, tempDir } from './helpers.js';
@@ -89,5 +89,42 @@ describe('hostile input', () => {
     expect(j.messages).toBe(0);
     expect(j.messages + j.duplicates + j.skipped_lines + j.rejected).toBe(countLines(forced.path));
     expect(j.rejected).toBeGreaterThan(0);
+  });
+
+  it('a file name DuckDB would read as a pattern (a*.jsonl, c?.jsonl.gz, s[1].csv) is read alone, not with the files it matches', async () => {
+    const dir = tempDir();
+    const inbox = join(dir, 'inbox');
+    mkdirSync(inbox);
+    const status = (second: number) => `charge_box_id;connector_id;status_timestamp;status;error_code\nCP-1;1;2026-03-02 10:00:${String(second).padStart(2, '0')};Available;NoError\n`;
+    writeFileSync(join(inbox, 'a*.jsonl'), [heartbeat(1), heartbeat(2), heartbeat(3)].join('\n') + '\n');
+    writeFileSync(join(inbox, 'ab.jsonl'), [heartbeat(4), heartbeat(5)].join('\n') + '\n');
+    writeFileSync(join(inbox, 'c?.jsonl.gz'), gzipSync([heartbeat(6), heartbeat(7)].join('\n') + '\n'));
+    writeFileSync(join(inbox, 'cd.jsonl.gz'), gzipSync(heartbeat(8) + '\n'));
+    writeFileSync(join(inbox, 's[1].csv'), status(9));
+    writeFileSync(join(inbox, 's1.csv'), status(10));
+    const db = join(dir, 'db.duckdb');
+    const run = runCli(['ingest', inbox, '--db', db, '--json']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ files_ingested: 6, messages: 10, rejected: 0 });
+    const stored = await query<{ name: string; line_no: number; unique_id: string }>(
+      db,
+      `select regexp_extract(f.path, '[^/]+$') as name, m.line_no, m.unique_id
+       from messages m join files f using (file_id) order by f.file_id, m.line_no`,
+    );
+    expect(stored.map((r) => [r.name, r.line_no, r.unique_id])).toEqual([
+      ['a*.jsonl', 1, 'h1'], ['a*.jsonl', 2, 'h2'], ['a*.jsonl', 3, 'h3'],
+      ['ab.jsonl', 1, 'h4'], ['ab.jsonl', 2, 'h5'],
+      ['c?.jsonl.gz', 1, 'h6'], ['c?.jsonl.gz', 2, 'h7'],
+      ['cd.jsonl.gz', 1, 'h8'],
+    ]);
+    const statuses = await query<{ name: string; line_no: number; effective_at: string }>(
+      db,
+      `select regexp_extract(f.path, '[^/]+$') as name, s.line_no, strftime(s.effective_at, '%H:%M:%S') as effective_at
+       from status_notifications s join files f using (file_id) order by f.file_id`,
+    );
+    expect(statuses).toEqual([
+      { name: 's1.csv', line_no: 2, effective_at: '10:00:10' },
+      { name: 's[1].csv', line_no: 2, effective_at: '10:00:09' },
+    ]);
   });
 });
