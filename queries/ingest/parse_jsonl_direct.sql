@@ -3,7 +3,7 @@
 -- stage_json_lines set (stage_piece), placed by its file's slot (staged_line).
 create or replace view stage_parsed as
 select
-    staged_line(s.slot, s.rowid - p.line_bases[s.slot + 1]) as line_no,
+    case when p.batched then staged_line(s.slot, s.rowid - p.line_bases[s.slot + 1]) else s.rowid - p.line_base end as line_no,
     'frame' as kind,
     null::varchar as reason,
     null::varchar as raw,

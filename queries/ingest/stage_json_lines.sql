@@ -3,7 +3,12 @@
 -- piece of a file starts after the lines before it; a batch's files each start at line 1). A table, not a
 -- variable: the writing connection reads the views built on it.
 create or replace table stage_piece as
-select list(first_row - 1 - $line_offset order by slot) as line_bases
+select
+    list(first_row - 1 - $line_offset order by slot) as line_bases,
+    -- one file: its base alone, which the views take without looking a file up for every row (cheaper, each time a
+    -- statement reads them)
+    count(*) > 1 as batched,
+    min(first_row) - 1 - $line_offset as line_base
 from (
     select slot, min(rowid) as first_row
     from stage_json
