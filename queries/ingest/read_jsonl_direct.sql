@@ -4,8 +4,8 @@
 -- {timestamp, chargeBoxId, direction, message: [...]} objects.
 -- The reader keeps each line's place: a line it cannot read comes back as a row of nulls (ignore_errors), and a blank
 -- line is skipped, so stage_direct_usable compares each file's rows with the line count taken while hashing it;
--- any difference, or any row that is not a frame to store, sends the file down the line-by-line path (a batch: each
--- of its files alone), which gives every line its reason.
+-- any difference, or any row that is not a frame to store, sends the file down the line-by-line path (from a batch:
+-- that file alone), which gives every line its reason.
 create or replace table stage_json as
 with read as (
     select

@@ -220,24 +220,40 @@ class IngestRun {
     this.advance(file.size);
   }
 
-  /** Stages the waiting small files as one piece (with consecutive file ids), or one by one when they cannot be. */
+  /** Stages the waiting small files as one piece, with consecutive file ids. */
   private async flushBatch(): Promise<void> {
     const members = this.batch.splice(0);
     this.batchBytes = 0;
     if (members.length === 0) return;
     const firstId = this.nextFileId;
     this.nextFileId += members.length;
+    await this.stageTogether(members, firstId);
+  }
+
+  /**
+   * Stages files as one piece (ids from `firstId`, in order). Files the JSON reader path cannot take are staged
+   * alone, and the runs of files between them together again, so one broken line costs its batch one read, not
+   * a piece for every file.
+   */
+  private async stageTogether(members: readonly BatchMember[], firstId: number): Promise<void> {
     if (members.length === 1) return this.ingestOne(members[0]!.planned, firstId, members[0]!.place);
     const bytes = members.reduce((sum, m) => sum + m.planned.size, 0);
     this.unit = { from: 0, to: bytes };
     this.queriesDone = 0;
-    const files = await stageBatchOf(members.map((m) => m.planned), firstId, this.config, this.options.tz, this.db, this.staging);
-    if (!files) {
-      for (const [i, m] of members.entries()) await this.ingestOne(m.planned, firstId + i, m.place);
+    const staged = await stageBatchOf(members.map((m) => m.planned), firstId, this.config, this.options.tz, this.db, this.staging);
+    if ('files' in staged) {
+      await this.record(firstId, staged.files.map(({ file, pieces }, i) => ({ file, pieces, place: members[i]!.place })));
+      this.advance(bytes);
       return;
     }
-    await this.record(firstId, files.map(({ file, pieces }, i) => ({ file, pieces, place: members[i]!.place })));
-    this.advance(bytes);
+    const alone = new Set(staged.unusable);
+    let run = 0;
+    for (let i = 0; i <= members.length; i++) {
+      if (i < members.length && !alone.has(i)) continue;
+      if (i > run) await this.stageTogether(members.slice(run, i), firstId + run);
+      if (i < members.length) await this.ingestOne(members[i]!.planned, firstId + i, members[i]!.place);
+      run = i + 1;
+    }
   }
 
   /**
@@ -425,8 +441,9 @@ const maxBatchFiles = 1000;
 
 /**
  * Stages small JSON-lines files as one piece: they are read by DuckDB's JSON reader together while Node hashes them
- * and counts their lines, then stored with consecutive file ids from `firstFileId`. Undefined when a file is not
- * for the JSON reader path after all (a blank or broken line, mixed line ends, ...): then each is ingested alone.
+ * and counts their lines, then stored with consecutive file ids from `firstFileId`. When some are not for the JSON
+ * reader path after all (a blank or broken line, mixed line ends, ...), nothing is stored and their places in
+ * `planned` are returned; all of them when the reader fails.
  */
 async function stageBatchOf(
   planned: readonly PlannedFile[],
@@ -435,7 +452,7 @@ async function stageBatchOf(
   tz: string,
   db: Database,
   staging: StagingArea,
-): Promise<{ file: InspectedFile; pieces: PieceCounts }[] | undefined> {
+): Promise<{ files: { file: InspectedFile; pieces: PieceCounts }[] } | { unusable: number[] }> {
   const inspecting = (async () => {
     const facts: FileFacts[] = [];
     for (const file of planned) facts.push(await inspect(file));
@@ -443,10 +460,11 @@ async function stageBatchOf(
   })();
   const read = await readJsonEarly(staging, { paths: planned.map((f) => f.path), gzip: planned[0]!.detected.gzip }, tz);
   const facts = await inspecting;
+  if (!read) return { unusable: planned.map((_, i) => i) };
   const files: InspectedFile[] = planned.map((f, i) => ({ ...f, ...facts[i]! }));
-  if (!read || files.some((f) => f.needsLineEndFix)) return undefined;
-  const pieces = await stageBatch(db, staging, { files: files.map((f) => ({ lines: f.lines, gzipComplete: f.gzipComplete })), firstFileId, tz, config });
-  return pieces?.map((p, i) => ({ file: files[i]!, pieces: p }));
+  const staged = await stageBatch(db, staging, { files, firstFileId, tz, config });
+  if ('unusable' in staged) return staged;
+  return { files: staged.pieces.map((pieces, i) => ({ file: files[i]!, pieces })) };
 }
 
 function emptyCounts(): FileCounts {

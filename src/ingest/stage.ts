@@ -121,25 +121,30 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
   }
   const compression = input.gzip ? 'gzip' : 'uncompressed';
   if (!input.earlyRead) await db.runNamed('ingest/read_jsonl_direct', { paths: duckdb.listValue([read.path]), compression, tz: input.tz });
-  return takeDirectRead(db, [input.lines.lines], read.line_offset);
-}
-
-/** Keeps the JSON reader's rows when they are every line of the files read (`lines`, each file's), numbering them. */
-async function takeDirectRead(db: Database, lines: number[], lineOffset: number): Promise<boolean> {
-  const [check] = await db.allNamed<{ usable: boolean }>('ingest/stage_direct_usable', { lines: duckdb.listValue(lines) });
-  if (!check?.usable) {
+  if ((await unusableFiles(db, [input.lines.lines])).length > 0) {
     await db.runNamed('ingest/drop_stage_json');
     return false;
   }
+  await numberDirectRead(db, read.line_offset);
+  return true;
+}
+
+/** The files (by slot) whose JSON reader rows are not every line of theirs one to one (`lines`: each file's count). */
+async function unusableFiles(db: Database, lines: number[]): Promise<number[]> {
+  const rows = await db.allNamed<{ slot: number }>('ingest/stage_direct_usable', { lines: duckdb.listValue(lines) });
+  return rows.map((r) => r.slot);
+}
+
+/** Numbers the JSON reader's rows, kept, and unpacks them into the staged views. */
+async function numberDirectRead(db: Database, lineOffset: number): Promise<void> {
   await db.runNamed('ingest/stage_json_lines', { line_offset: lineOffset });
   await db.runNamed('ingest/parse_jsonl_direct');
   await db.runNamed('ingest/frames_direct');
-  return true;
 }
 
 /** Small JSON-lines files staged as one piece: the first has `firstFileId`, each next one the id after. */
 export interface BatchInput {
-  files: readonly { lines: LineShape; gzipComplete: boolean }[];
+  files: readonly { lines: LineShape; gzipComplete: boolean; needsLineEndFix: boolean }[];
   firstFileId: number;
   tz: string;
   config: IngestConfig;
@@ -148,22 +153,24 @@ export interface BatchInput {
 /**
  * Stores a batch of small JSON-lines files, read already as one piece by readJsonEarly, each file's lines numbered in
  * a slot of its own (staged_line), so that the piece's fixed cost (some thirty statements) is paid once for all of
- * them. Each file's lines are all frames, as the JSON reader path requires. Undefined when that path cannot take
- * every line of every file: the caller then ingests each file alone, which gives each line its outcome.
+ * them. Each file's lines are all frames, as the JSON reader path requires. When that path cannot take every line of
+ * some files, nothing is stored and those files are named (by their place in the batch): the caller then stages them
+ * alone, which gives each line its outcome, and the others in batches around them.
  */
-export async function stageBatch(writer: Database, staging: StagingArea, batch: BatchInput): Promise<PieceCounts[] | undefined> {
+export async function stageBatch(writer: Database, staging: StagingArea, batch: BatchInput): Promise<{ pieces: PieceCounts[] } | { unusable: number[] }> {
   const db = staging.stager;
-  const readable = batch.files.every((f) => directReadable(f.lines, f.gzipComplete, batch.config));
-  if (!readable) {
+  const checked = new Set(await unusableFiles(db, batch.files.map((f) => f.lines.lines)));
+  const unusable = batch.files.flatMap((f, i) => (checked.has(i) || f.needsLineEndFix || !directReadable(f.lines, f.gzipComplete, batch.config) ? [i] : []));
+  if (unusable.length > 0) {
     await db.runNamed('ingest/drop_stage_json');
-    return undefined;
+    return { unusable };
   }
-  if (!(await takeDirectRead(db, batch.files.map((f) => f.lines.lines), 0))) return undefined;
+  await numberDirectRead(db, 0);
   const total = await storeFrames(writer, staging, { fileId: batch.firstFileId, tz: batch.tz, config: batch.config }, { unpacked: true });
-  const perFile = batch.files.map((f): PieceCounts => ({ lines: f.lines.lines, accepted: f.lines.lines, skipped: 0, rejected: 0 }));
-  const lines = perFile.reduce((sum, f) => sum + f.lines, 0);
-  if (total.lines !== lines || total.accepted !== lines) throw new Error(`a batch of ${perFile.length} files staged ${total.accepted} of ${lines} lines`);
-  return perFile;
+  const pieces = batch.files.map((f): PieceCounts => ({ lines: f.lines.lines, accepted: f.lines.lines, skipped: 0, rejected: 0 }));
+  const lines = pieces.reduce((sum, f) => sum + f.lines, 0);
+  if (total.lines !== lines || total.accepted !== lines) throw new Error(`a batch of ${pieces.length} files staged ${total.accepted} of ${lines} lines`);
+  return { pieces };
 }
 
 interface ReadParams {

@@ -13,12 +13,17 @@ const heartbeat = (second: number, station = 'CP-1') => frameLine(second, statio
 
 afterEach(() => vi.restoreAllMocks());
 
+/** The lines of a generated fleet of 6,000 messages from 10 stations, in a new temporary folder. */
+async function fleetLines(seed: number): Promise<{ dir: string; lines: string[] }> {
+  const dir = tempDir();
+  const fleet = join(dir, 'fleet.jsonl');
+  await generateFleet({ messages: 6000, seed, stations: 10, out: fleet });
+  return { dir, lines: readFileSync(fleet, 'utf8').trimEnd().split('\n') };
+}
+
 describe('small JSON-lines files in one run', () => {
   it('are read as one piece and store what each stores alone: line numbers, overlaps, pairs across files, a copy skipped', async () => {
-    const dir = tempDir();
-    const fleet = join(dir, 'fleet.jsonl');
-    await generateFleet({ messages: 6000, seed: 5, stations: 10, out: fleet });
-    const lines = readFileSync(fleet, 'utf8').trimEnd().split('\n');
+    const { dir, lines } = await fleetLines(5);
     // four consecutive exports, each repeating the last 10 lines of the one before it; part-1b is a copy of part-1
     const exports = join(dir, 'exports');
     const parts = [lines.slice(0, 1500), lines.slice(1490, 3000), lines.slice(2990, 4500), lines.slice(4490)];
@@ -57,10 +62,7 @@ describe('small JSON-lines files in one run', () => {
   });
 
   it('are staged in several batches when they hold more than a piece, each file numbered on its own', async () => {
-    const dir = tempDir();
-    const fleet = join(dir, 'fleet.jsonl');
-    await generateFleet({ messages: 6000, seed: 6, stations: 10, out: fleet });
-    const lines = readFileSync(fleet, 'utf8').trimEnd().split('\n');
+    const { dir, lines } = await fleetLines(6);
     const exports = join(dir, 'exports');
     mkdirSync(exports);
     const sizes: number[] = [];
@@ -124,6 +126,28 @@ describe('small JSON-lines files in one run', () => {
       [1, 1, 'h0'], [1, 2, 'h1'], [1, 3, 'h2'],
       [2, 1, 'h3'], [2, 4, 'h6'],
       [3, 1, 'h7'], [3, 2, 'h8'],
+    ]);
+  });
+
+  it('stage the files around one the JSON reader path cannot take in batches again, that one alone', async () => {
+    const dir = tempDir();
+    const write = (name: string, lines: string[]) => writeFileSync(join(dir, name), lines.join('\n') + '\n');
+    write('a.jsonl', [heartbeat(0), heartbeat(1)]);
+    write('b.jsonl', [heartbeat(2)]);
+    // a frame sent as a JSON string: well-formed, but for the line-by-line path
+    write('c.jsonl', [heartbeat(3), JSON.stringify({ timestamp: '2026-03-02T10:00:04Z', chargeBoxId: 'CP-1', direction: 'in', message: JSON.stringify([2, 'h4', 'Heartbeat', {}]) })]);
+    write('d.jsonl', [heartbeat(5), heartbeat(6), heartbeat(7)]);
+    write('e.jsonl', [heartbeat(8), heartbeat(9), heartbeat(10), heartbeat(11)]);
+    const run = await ingestTraced([dir]);
+    // a and b together, c alone and line by line, d and e together
+    expect(run).toMatchObject({ directPieces: 2, linePieces: 1 });
+    expect(run.result).toMatchObject({ files_ingested: 5, messages: 12, rejected: 0, skipped_lines: 0 });
+    expect(run.messages.map((m) => [m.file_id, m.line_no, m.unique_id])).toEqual([
+      [1, 1, 'h0'], [1, 2, 'h1'],
+      [2, 1, 'h2'],
+      [3, 1, 'h3'], [3, 2, 'h4'],
+      [4, 1, 'h5'], [4, 2, 'h6'], [4, 3, 'h7'],
+      [5, 1, 'h8'], [5, 2, 'h9'], [5, 3, 'h10'], [5, 4, 'h11'],
     ]);
   });
 
