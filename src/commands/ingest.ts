@@ -13,6 +13,7 @@ interface IngestCommandOptions {
   tz: string;
   strict: boolean;
   json: boolean;
+  rehash: boolean;
 }
 
 export function ingestCommand(output: Output = processOutput): Command {
@@ -24,6 +25,7 @@ export function ingestCommand(output: Output = processOutput): Command {
     .option('--tz <zone>', 'time zone of times written without one (IANA name)', parseTimeZone, 'UTC')
     .option('--strict', 'store nothing when any line is rejected (exit code 3)', false)
     .option('--json', 'print one JSON object with the counts instead of a summary', false)
+    .option('--rehash', 'read every file to hash it, even one unchanged since an earlier run read it', false)
     .addHelpText(
       'after',
       `
@@ -32,6 +34,10 @@ Formats:
   frames-csv   CSV with a header: timestamp, id (station), action, msg (the OCPP-J frame)
   status-csv   CSV of StatusNotification rows: station, connectorId, status, errorCode, info, vendorId, vendorErrorCode, timestamp
   steve-log    SteVe's steve.log (WebSocketLogger "Received:" / "Sending:" lines)
+
+A file already ingested is skipped: one whose bytes have the sha256 of an ingested file's. A file that an earlier
+run read and that is unchanged since (same path, size, inode and modification and change times) is known without
+reading it again; --rehash reads it all the same.
 
 Exit codes: 0 done (rejected lines are counted and listed), 1 failure, 2 usage error, 3 --strict and lines were rejected.
 
@@ -48,6 +54,7 @@ Examples:
           format: options.format,
           tz: options.tz,
           strict: options.strict,
+          rehash: options.rehash,
           onProgress: output.interactive
             ? (done, total) => {
                 progress ??= new Progress(output, 'ingest', total);

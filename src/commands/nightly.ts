@@ -12,6 +12,7 @@ interface NightlyCommandOptions {
   until?: string;
   maxRejects: number;
   tz: string;
+  rehash: boolean;
 }
 
 function parseCount(value: string): number {
@@ -22,13 +23,14 @@ function parseCount(value: string): number {
 export function nightlyCommand(output: Output = processOutput): Command {
   return new Command('nightly')
     .description('The nightly job: ingest what is new in the inbox, then write the window\'s report, CSV exports and alerts to DIR/<date>/ and DIR/latest.')
-    .argument('<inbox-dir>', 'folder the export job fills (files already ingested are skipped by content)')
+    .argument('<inbox-dir>', 'folder the export job fills (files already ingested are skipped by content; files an earlier night read and unchanged since are not read again)')
     .addOption(dbOption())
     .option('--out <dir>', 'output folder', './nightly')
     .addOption(new Option('--window <length>', 'length of the window that ends at --until').choices(Object.keys(nightlyWindows)).default('24h'))
     .option('--until <time>', 'end of the window (ISO 8601, UTC when no zone); default: the latest data')
     .option('--max-rejects <n>', 'exit 3 when more lines than this were rejected (outputs are still written)', parseCount, 100)
     .option('--tz <zone>', 'time zone of times written without one (IANA name)', parseTimeZone, 'UTC')
+    .option('--rehash', 'read every inbox file to hash it, even one unchanged since an earlier night read it', false)
     .addHelpText(
       'after',
       `
@@ -50,6 +52,7 @@ A crontab line (every night at 02:30, output kept by date):
         until,
         maxRejects: options.maxRejects,
         tz: options.tz,
+        rehash: options.rehash,
         log: (stage, text) => output.out(`${stage.padEnd(10)} ${terminalSafe(text)}`),
       });
       if (result.exitCode !== 0) {

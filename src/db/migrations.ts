@@ -13,6 +13,7 @@ interface Migration {
 const migrations: Migration[] = [
   { script: 'schema/001_initial' },
   { script: 'schema/002_payload_zstd', fits: storesZstd },
+  { script: 'schema/003_seen_files' },
 ];
 
 export const schemaVersion = migrations.length;

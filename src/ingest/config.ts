@@ -35,6 +35,12 @@ export interface IngestConfig {
    * line-by-line path (the tests compare the two).
    */
   readJsonDirectly: boolean;
+  /**
+   * A file whose stat an earlier run kept is not read again while its stat is unchanged, provided it had last
+   * changed (modification and change time) this long before that run listed it: times tick coarsely (a few ms;
+   * 2 s on FAT), so a file changed just before could change again, at the same size, within the same tick.
+   */
+  statSettleMs: number;
 }
 
 export const defaultIngestConfig: IngestConfig = {
@@ -48,4 +54,5 @@ export const defaultIngestConfig: IngestConfig = {
   memoryLimit: '384MB',
   pieceBytes: 128 * 1024 * 1024,
   readJsonDirectly: true,
+  statSettleMs: 3000,
 };

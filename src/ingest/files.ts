@@ -3,12 +3,37 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { readdir, stat } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors.js';
 
 export interface InputFile {
   path: string;
   size: number;
+  /** what stat said of it when the run listed it */
+  stat: FileStat;
+}
+
+/**
+ * What stat says of a file that changes whenever its bytes do: a file whose path and all of these are as they were
+ * when its bytes were hashed holds those bytes still (git's index and rsync judge files the same way). The change
+ * time counts because no program can set it: a file rewritten and given its old modification time back still shows.
+ */
+export interface FileStat {
+  size: bigint;
+  modifiedNs: bigint;
+  changedNs: bigint;
+  inode: bigint;
+  device: bigint;
+}
+
+async function statFile(path: string): Promise<{ info: BigIntStats; stat: FileStat }> {
+  const info = await stat(path, { bigint: true });
+  return { info, stat: { size: info.size, modifiedNs: info.mtimeNs, changedNs: info.ctimeNs, inode: info.ino, device: info.dev } };
+}
+
+export function sameStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.modifiedNs === b.modifiedNs && a.changedNs === b.changedNs && a.inode === b.inode && a.device === b.device;
 }
 
 const supportedExtensions = /\.(jsonl|ndjson|json|csv|tsv|log|txt)(\.gz)?$|\.gz$/i;
@@ -19,13 +44,13 @@ export async function expandInputs(inputs: readonly string[]): Promise<InputFile
   const seen = new Set<string>();
   for (const input of inputs) {
     const path = resolve(input);
-    let info;
+    let listed;
     try {
-      info = await stat(path);
+      listed = await statFile(path);
     } catch {
       throw new CliError(`no such file or directory: ${input}`, ExitCode.failure);
     }
-    const found = info.isDirectory() ? await walk(path) : [{ path, size: info.size }];
+    const found = listed.info.isDirectory() ? await walk(path) : [inputFile(path, listed.stat)];
     for (const file of found) {
       if (seen.has(file.path)) continue;
       seen.add(file.path);
@@ -43,9 +68,13 @@ async function walk(dir: string): Promise<InputFile[]> {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await walk(path)));
-    else if (entry.isFile() && supportedExtensions.test(entry.name)) files.push({ path, size: (await stat(path)).size });
+    else if (entry.isFile() && supportedExtensions.test(entry.name)) files.push(inputFile(path, (await statFile(path)).stat));
   }
   return files;
+}
+
+function inputFile(path: string, stat: FileStat): InputFile {
+  return { path, size: Number(stat.size), stat };
 }
 
 /**

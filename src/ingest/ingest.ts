@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, forEachPiece, hashFile, inspectFile, readsAsPattern, type FileFacts, type InputFile, type LineShape } from './files.js';
+import { expandInputs, forEachPiece, hashFile, inspectFile, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,8 @@ export interface IngestOptions {
   /** when any line is rejected, store nothing */
   strict: boolean;
   config?: Partial<IngestConfig>;
+  /** hash every file, even one unchanged since an earlier run hashed it */
+  rehash?: boolean;
   /** called with bytes of input finished, for a progress bar */
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
@@ -74,10 +76,11 @@ interface InspectedFile extends PlannedFile, FileFacts {
  */
 export async function ingestFiles(db: Database, inputs: readonly string[], options: IngestOptions): Promise<IngestResult> {
   const config = { ...defaultIngestConfig, ...options.config };
+  const listedAtMs = Date.now();
   const plannedFiles = await planFiles(inputs, options.format);
   await migrate(db);
   const staging = await StagingArea.open(db);
-  const run = new IngestRun(db, staging, config, options, plannedFiles);
+  const run = new IngestRun(db, staging, config, options, plannedFiles, listedAtMs);
   try {
     await db.transaction(async () => {
       await run.start();
@@ -121,6 +124,10 @@ class IngestRun {
   private readonly outcomes: (FileOutcome | undefined)[] = [];
   private known = new Set<string>();
   private knownSizes = new Set<number>();
+  /** what earlier runs saw at the paths of this one's files: their stat then, and the sha256 of their bytes */
+  private seenBefore = new Map<string, { stat: FileStat; sha256: string }>();
+  /** the files this run hashed that may be known by their stat next time */
+  private readonly seenNow = new Map<string, { stat: FileStat; sha256: string }>();
   private firstFileId = 0;
   private nextFileId = 0;
   private readonly batch: BatchMember[] = [];
@@ -136,7 +143,9 @@ class IngestRun {
     private readonly staging: StagingArea,
     private readonly config: IngestConfig,
     private readonly options: IngestOptions,
-    plannedFiles: readonly PlannedFile[],
+    private readonly plannedFiles: readonly PlannedFile[],
+    /** when the input files were listed (their stat taken): a file modified shortly before may change within the same tick */
+    private readonly listedAtMs: number,
   ) {
     this.totalBytes = plannedFiles.reduce((sum, f) => sum + f.size, 0);
     const progress = options.onProgress;
@@ -158,6 +167,15 @@ class IngestRun {
     // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged. One of such a
     // size is hashed first, and again while staged if it is new (rare: those are mostly re-delivered files)
     this.knownSizes = new Set(stored.map((r) => r.size_bytes));
+    if (!this.options.rehash) {
+      const seen = await this.db.allNamed<Record<'path' | 'size_bytes' | 'modified_ns' | 'changed_ns' | 'inode' | 'device' | 'sha256', string>>('ingest/seen_files', {
+        paths: duckdb.listValue(this.plannedFiles.map((f) => f.path)),
+      });
+      for (const row of seen) {
+        const stat = { size: BigInt(row.size_bytes), modifiedNs: BigInt(row.modified_ns), changedNs: BigInt(row.changed_ns), inode: BigInt(row.inode), device: BigInt(row.device) };
+        this.seenBefore.set(row.path, { stat, sha256: row.sha256 });
+      }
+    }
     this.firstFileId = (await this.db.allNamed<{ id: number }>('ingest/next_file_id'))[0]!.id;
     this.nextFileId = this.firstFileId;
   }
@@ -166,12 +184,9 @@ class IngestRun {
   async take(planned: PlannedFile): Promise<void> {
     const place = this.outcomes.length;
     this.outcomes.push(undefined);
-    if (this.knownSizes.has(planned.size) && (await this.isCopy(planned))) {
-      this.result.files_skipped++;
-      this.outcomes[place] = { ...emptyCounts(), path: planned.path, format: planned.detected.format, status: 'skipped', note: 'already ingested (same sha256)' };
-      this.advance(planned.size);
-      return;
-    }
+    const seen = this.seenBefore.get(planned.path);
+    if (seen && sameStat(seen.stat, planned.stat) && this.known.has(seen.sha256)) return this.skip(planned, place, 'already ingested (unchanged since last read)');
+    if (this.knownSizes.has(planned.size) && (await this.isCopy(planned))) return this.skip(planned, place, 'already ingested (same sha256)');
     this.knownSizes.add(planned.size);
     const budget = batchBudget(planned, this.config);
     if (budget === undefined) {
@@ -186,13 +201,23 @@ class IngestRun {
     this.batchBytes += planned.size;
   }
 
-  /** Stages what still waits, then what needs every file stored: answers paired across files, the derived tables. */
+  private skip(planned: PlannedFile, place: number, note: string): void {
+    this.result.files_skipped++;
+    this.outcomes[place] = { ...emptyCounts(), path: planned.path, format: planned.detected.format, status: 'skipped', note };
+    this.advance(planned.size);
+  }
+
+  /**
+   * Stages what still waits, then what needs every file stored: answers paired across files, the derived tables;
+   * and keeps the stat of the files it hashed.
+   */
   async finish(): Promise<void> {
     await this.flushBatch();
     this.result.files = this.outcomes.map((outcome) => {
       if (!outcome) throw new Error('a file of the run has no outcome');
       return outcome;
     });
+    await this.recordSeenFiles();
     if (this.result.files_ingested === 0) return;
     await pairStoredAnswers(this.db, this.config, this.firstFileId);
     await rebuildDerivedTables(this.db, this.config);
@@ -201,6 +226,7 @@ class IngestRun {
   /** Whether a file of an ingested or waiting file's size is a copy of one: the same bytes, by sha256. */
   private async isCopy(planned: PlannedFile): Promise<boolean> {
     const sha256 = await hashFile(planned);
+    this.hashed(planned, sha256);
     if (this.known.has(sha256)) return true;
     for (const waiting of this.batch) {
       if (waiting.planned.size !== planned.size) continue;
@@ -265,6 +291,7 @@ class IngestRun {
     const counts = await filesCounts(db, firstId, stored.map(({ file, pieces }) => ({ statusRowsOnly: file.detected.format === 'status-csv', pieces })));
     for (const { file } of stored) {
       this.known.add(file.sha256);
+      this.hashed(file, file.sha256);
       if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
     }
     const column = (value: (file: InspectedFile, counts: FileCounts) => string | number) => duckdb.listValue(stored.map(({ file }, i) => value(file, counts[i]!)));
@@ -294,6 +321,30 @@ class IngestRun {
         result.rejects.push(...rows.map((r) => ({ file: file.path, line: r.line_no, reason: r.reason })));
       }
     }
+  }
+
+  /**
+   * Notes a file's hash for later runs, unless it changed shortly before it was listed (statSettleMs): such a file
+   * is hashed again next time.
+   */
+  private hashed(file: InputFile, sha256: string): void {
+    const settledBeforeNs = BigInt(this.listedAtMs - this.config.statSettleMs) * 1_000_000n;
+    if (file.stat.modifiedNs < settledBeforeNs && file.stat.changedNs < settledBeforeNs) this.seenNow.set(file.path, { stat: file.stat, sha256 });
+  }
+
+  private async recordSeenFiles(): Promise<void> {
+    if (this.seenNow.size === 0) return;
+    const seen = [...this.seenNow];
+    const column = (value: (entry: { stat: FileStat; sha256: string }) => string | bigint) => duckdb.listValue(seen.map(([, entry]) => String(value(entry))));
+    await this.db.runNamed('ingest/record_seen_files', {
+      paths: duckdb.listValue(seen.map(([path]) => path)),
+      sizes: column((e) => e.stat.size),
+      modified_ns: column((e) => e.stat.modifiedNs),
+      changed_ns: column((e) => e.stat.changedNs),
+      inodes: column((e) => e.stat.inode),
+      devices: column((e) => e.stat.device),
+      sha256s: column((e) => e.sha256),
+    });
   }
 
   /** Progress: `bytes` more of the input are done. */

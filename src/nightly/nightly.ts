@@ -26,6 +26,8 @@ export interface NightlyOptions {
   /** more rejected lines than this make the run exit 3 (its outputs are still written) */
   maxRejects: number;
   tz: string;
+  /** read every inbox file to hash it, even one unchanged since an earlier night read it */
+  rehash?: boolean;
   /** one line per stage, as it completes */
   log: (stage: string, text: string) => void;
 }
@@ -63,7 +65,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
 async function night(db: Database, outDir: string, options: NightlyOptions): Promise<NightlyResult> {
   await removeLeftovers(outDir, await readdir(outDir));
 
-  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false });
+  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false, rehash: options.rehash });
   options.log(
     'ingest',
     `${ingest.files_ingested} new file(s), ${ingest.files_skipped} already ingested: ${n(ingest.messages)} messages, ` +

@@ -34,8 +34,8 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     const dir = tempDir();
     const db = join(dir, 'fresh.duckdb');
     expect(runCli(['ingest', heartbeats(dir), '--db', db]).status).toBe(0);
-    expect(schemaVersion).toBe(2);
-    expect(await payloadCompression(db)).toEqual([{ version: '2', messages: 3000, compression: ['ZSTD'] }]);
+    expect(schemaVersion).toBe(3);
+    expect(await payloadCompression(db)).toEqual([{ version: '3', messages: 3000, compression: ['ZSTD'] }]);
   });
 
   it('a file in an older storage format keeps DuckDB’s own choice: zstd there would mean no compression at all', async () => {
@@ -44,7 +44,7 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     (await DuckDBInstance.create(db)).closeSync();
     expect(runCli(['ingest', heartbeats(dir), '--db', db]).status).toBe(0);
     const [row] = await payloadCompression(db);
-    expect(row).toMatchObject({ version: '2', messages: 3000 });
+    expect(row).toMatchObject({ version: '3', messages: 3000 });
     expect(row!.compression).not.toContain('ZSTD');
     expect(row!.compression).not.toContain('Uncompressed');
   });
@@ -61,7 +61,7 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     v1.close();
 
     expect(runCli(['ingest', heartbeats(dir), '--db', path]).status).toBe(0);
-    expect(await payloadCompression(path)).toEqual([{ version: '2', messages: 3002, compression: ['ZSTD'] }]);
+    expect(await payloadCompression(path)).toEqual([{ version: '3', messages: 3002, compression: ['ZSTD'] }]);
     expect(await query(path, `select station_id, unique_id, action, payload::varchar as payload, frame_hash::integer as frame_hash, line_no::integer as line_no from messages where file_id = 99 order by line_no`)).toEqual([
       { station_id: 'CP-1', unique_id: 'a1', action: 'StatusNotification', payload: '{"connectorId":1,"errorCode":"NoError","status":"Available"}', frame_hash: 11, line_no: 1 },
       { station_id: 'CP-1', unique_id: 'a1', action: 'StatusNotification', payload: '{}', frame_hash: 12, line_no: 2 },
