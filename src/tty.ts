@@ -9,9 +9,25 @@ export interface Output {
   readonly interactive: boolean;
 }
 
+/**
+ * Streams whose reader has gone (`ocpp-faults nightly ... | head -1`): what would be written there is dropped and the
+ * run goes on, rather than dying of an unhandled EPIPE with a stack trace halfway through the night's work.
+ */
+const closed = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed.add(stream);
+  });
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!closed.has(stream)) stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
 export const processOutput: Output = {
-  out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => write(process.stdout, text),
+  err: (text) => write(process.stderr, text),
   get interactive() {
     return Boolean((process.stderr as WriteStream).isTTY) && !process.env['CI'];
   },

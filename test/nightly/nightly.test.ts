@@ -50,6 +50,19 @@ describe('nightly', () => {
     expect(again.stdout).toContain('1 new file(s), 1 already ingested: 11 messages');
   });
 
+  it('goes on when the reader of its output stops reading (| head -1): the night is published, no stack trace', async () => {
+    const { inbox, out, db } = inboxWith(fixture('frames.csv'));
+    const child = spawn(process.execPath, [cliPath, 'nightly', inbox, '--db', db, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+    // closed before the first line is written: every write to it fails with EPIPE
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(existsSync(join(out, 'latest', 'report.html'))).toBe(true);
+  });
+
   it('exits 3 when more lines were rejected than --max-rejects, and still publishes', () => {
     const { inbox, out, db } = inboxWith(fixture('frames.csv'));
     const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--max-rejects', '2']);
