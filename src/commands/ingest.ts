@@ -3,7 +3,7 @@ import { Database } from '../db/database.js';
 import { ExitCode } from '../errors.js';
 import { formats } from '../ingest/detect.js';
 import { defaultIngestConfig } from '../ingest/config.js';
-import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
+import { ingestFiles, type FileOutcome, type IngestResult } from '../ingest/ingest.js';
 import { formatTable, processOutput, Progress, terminalSafe, type Output } from '../tty.js';
 import { dbOption, parseTimeZone } from './options.js';
 
@@ -90,11 +90,21 @@ export function ingestJson(result: IngestResult): Record<string, unknown> {
   };
 }
 
+/** Up to this many files get a row of the summary table; of a longer run, the files worth a look. */
+const maxFilesListed = 20;
+
+/** A file a longer run lists: it had lines rejected, or a note on how it was read (a gzip stream cut short). */
+function worthALook(file: FileOutcome): boolean {
+  return file.rejected > 0 || (file.status === 'ingested' && file.note !== undefined);
+}
+
 export function formatIngestSummary(result: IngestResult, dbPath: string): string {
   const lines: string[] = [];
-  if (result.files.length) {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const listed = result.files.length <= maxFilesListed ? result.files : result.files.filter(worthALook).slice(0, maxFilesListed);
+  if (listed.length) {
     lines.push(
-      formatTable(result.files, [
+      formatTable(listed, [
         { header: 'file', value: (f) => f.path },
         { header: 'format', value: (f) => f.format },
         { header: 'lines', value: (f) => f.lines, align: 'right' },
@@ -104,10 +114,20 @@ export function formatIngestSummary(result: IngestResult, dbPath: string): strin
         { header: 'rejected', value: (f) => f.rejected, align: 'right' },
         { header: 'note', value: (f) => f.note ?? '' },
       ]),
-      '',
     );
   }
-  const n = (value: number) => value.toLocaleString('en-US');
+  if (listed.length < result.files.length) {
+    const shown = new Set(listed);
+    const rest = result.files.filter((f) => !shown.has(f));
+    const withRejects = rest.filter((f) => f.rejected > 0).length;
+    const where = result.rolled_back ? '' : " (the database's files table has every file's counts)";
+    lines.push(
+      listed.length
+        ? `… and ${n(rest.length)} more file(s), ${withRejects ? `${n(withRejects)} of them with rejected lines` : 'none with rejected lines'}${where}.`
+        : `${n(rest.length)} files, none with rejected lines, are not listed one by one${where}.`,
+    );
+  }
+  if (lines.length) lines.push('');
   lines.push(
     `${result.rolled_back ? 'Read' : 'Ingested'} ${n(result.files_ingested)} file(s)${result.files_skipped ? `, skipped ${n(result.files_skipped)} already ingested` : ''}: ` +
       `${n(result.messages)} messages (${n(result.status_notifications)} status notifications), ${n(result.duplicates)} duplicates, ` +
