@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors.js';
@@ -60,17 +60,40 @@ export async function expandInputs(inputs: readonly string[]): Promise<InputFile
   return files;
 }
 
-async function walk(dir: string): Promise<InputFile[]> {
+/**
+ * Every supported file below `dir`, sorted by name within each directory. A symbolic link counts as what it points
+ * at, so an inbox of links is read like one of files; a link back to a directory above it is not followed again.
+ */
+async function walk(dir: string, walking = new Set<string>()): Promise<InputFile[]> {
+  const real = await realpath(dir);
+  if (walking.has(real)) return [];
+  walking.add(real);
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: InputFile[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(path)));
+    if (entry.isDirectory()) files.push(...(await walk(path, walking)));
     else if (entry.isFile() && supportedExtensions.test(entry.name)) files.push(inputFile(path, (await statFile(path)).stat));
+    else if (entry.isSymbolicLink()) files.push(...(await followLink(path, entry.name, walking)));
   }
+  walking.delete(real);
   return files;
+}
+
+async function followLink(path: string, name: string, walking: Set<string>): Promise<InputFile[]> {
+  let target;
+  try {
+    target = await statFile(path);
+  } catch (error) {
+    // a dangling link to a log would lose that log without a word
+    if (!supportedExtensions.test(name)) return [];
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${(error as Error).message})`;
+    throw new CliError(`cannot read ${path}: it links to ${await readlink(path)}, ${why}. Remove the link or restore its file, and run again.`, ExitCode.failure);
+  }
+  if (target.info.isDirectory()) return walk(path, walking);
+  return target.info.isFile() && supportedExtensions.test(name) ? [inputFile(path, target.stat)] : [];
 }
 
 function inputFile(path: string, stat: FileStat): InputFile {
