@@ -33,8 +33,14 @@ export async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-/** The first bytes of a file, decompressed when it is gzip; a truncated gzip yields what could be read. */
-export async function readHead(path: string, gzip: boolean, limit = sniffBytes): Promise<string> {
+/** A file's first lines as text, and whether the file goes on past them (the last line may then be cut). */
+interface Head {
+  text: string;
+  cut: boolean;
+}
+
+/** The first `limit` bytes of a file, decompressed when it is gzip; a truncated gzip yields what could be read. */
+async function readHead(path: string, gzip: boolean, limit: number): Promise<Head> {
   const chunks: Buffer[] = [];
   let size = 0;
   const source = createReadStream(path, gzip ? {} : { start: 0, end: limit - 1 });
@@ -50,7 +56,29 @@ export async function readHead(path: string, gzip: boolean, limit = sniffBytes):
   } finally {
     source.destroy();
   }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8').replace(/^\uFEFF/, '');
+  const text = Buffer.concat(chunks).subarray(0, limit).toString('utf8').replace(/^\uFEFF/, '');
+  return { text, cut: size >= limit };
+}
+
+/**
+ * UTF-16 (every other byte of ASCII text is NUL; its byte-order mark decodes to U+FFFD twice) or not text at all. A
+ * stray NUL in a line of a UTF-8 log is that line's problem, rejected with it: the file is still read.
+ */
+function notUtf8Text(head: string): boolean {
+  if (head.startsWith('\uFFFD\uFFFD')) return true;
+  let nul = 0;
+  for (let i = head.indexOf('\u0000'); i !== -1; i = head.indexOf('\u0000', i + 1)) nul++;
+  return nul > head.length / 10;
+}
+
+/** A first line can be longer than the sniff window (a 3 MB DataTransfer): the head then grows until a line ends. */
+const longestHeadBytes = 8 * 1024 * 1024;
+
+async function readLinesHead(path: string, gzip: boolean): Promise<Head> {
+  for (let limit = sniffBytes; ; limit = Math.min(limit * 8, longestHeadBytes)) {
+    const head = await readHead(path, gzip, limit);
+    if (!head.cut || head.text.includes('\n') || limit >= longestHeadBytes) return head;
+  }
 }
 
 /** Header names compared without case, spaces, dashes or underscores: chargeBoxId = charge_box_id. */
@@ -153,15 +181,17 @@ function looksLikeJsonLine(line: string): boolean {
 }
 
 /** Decides a file's format from its first lines. */
-export function detectFromHead(head: string): { format: Format; csv?: CsvLayout } | undefined {
+function detectFromHead({ text: head, cut }: Head): { format: Format; csv?: CsvLayout } | undefined {
   const lines = head.split('\n');
-  // the head may end inside a line; only a head shorter than the sniff size ends at the file's end
-  const complete = head.length >= sniffBytes - 4 && lines.length > 1 ? lines.slice(0, -1) : lines;
+  // a head of a file that goes on may end inside a line
+  const complete = cut && lines.length > 1 ? lines.slice(0, -1) : lines;
   const sample = complete.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 50);
   if (sample.length === 0) return undefined;
   const first = sample[0]!;
   if (first.trimStart().startsWith('{')) {
     if (sample.slice(0, 10).some(looksLikeJsonLine)) return { format: 'ocpp-jsonl' };
+    // a first line longer than the longest head: known by its keys
+    if (cut && lines.length === 1 && /"(message|frame|msg)"\s*:/.test(first)) return { format: 'ocpp-jsonl' };
   }
   if (head.includes('WebSocketLogger') || (steveLine.test(first) && /\[chargeBoxId=/.test(head))) return { format: 'steve-log' };
   const layout = csvLayout(complete);
@@ -174,16 +204,22 @@ export function detectFromHead(head: string): { format: Format; csv?: CsvLayout 
 
 export async function detectFormat(path: string, requested: Format | 'auto'): Promise<Detected> {
   const gzip = await isGzip(path);
-  const head = await readHead(path, gzip);
+  const head = await readLinesHead(path, gzip);
+  if (notUtf8Text(head.text)) {
+    throw new CliError(
+      `${path} does not read as UTF-8 text (UTF-16, or not text at all?). ` +
+        'Export it as UTF-8 (for UTF-16: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8), or leave it out of the inputs.',
+    );
+  }
   if (requested !== 'auto') {
     if (requested === 'frames-csv' || requested === 'status-csv') {
-      const layout = csvLayout(head.split('\n'));
+      const layout = csvLayout(head.text.split('\n'));
       if (!layout) throw new CliError(`${path}: no CSV header found; a ${requested} file starts with a header row.`);
       return { format: requested, gzip, csv: layout };
     }
     return { format: requested, gzip };
   }
-  if (head.trim() === '') return { format: 'ocpp-jsonl', gzip };
+  if (head.text.trim() === '') return { format: 'ocpp-jsonl', gzip };
   const detected = detectFromHead(head);
   if (!detected) {
     throw new CliError(

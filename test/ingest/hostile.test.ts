@@ -33,6 +33,29 @@ describe('hostile input', () => {
     expect(json).toMatchObject({ files_ingested: 1, messages: 0, rejected: 0, skipped_lines: 0 });
   });
 
+  it('a first line longer than the format sniffer reads (3 MB, 9 MB; gzip too) is rejected, and the file read', () => {
+    const dataTransfer = (bytes: number) =>
+      JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'd1', 'DataTransfer', { vendorId: 'x', data: 'a'.repeat(bytes) }] });
+    for (const [name, content] of [
+      ['long.jsonl', `${dataTransfer(3_000_000)}\n${heartbeat(1)}\n`],
+      ['longer.jsonl', `${dataTransfer(9_000_000)}\n${heartbeat(1)}\n`],
+      ['long.jsonl.gz', gzipSync(`${dataTransfer(3_000_000)}\n${heartbeat(1)}\n`)],
+    ] as const) {
+      const { json } = ingestFile(name, content);
+      expect(json, name).toMatchObject({ files_ingested: 1, messages: 1, rejected: 1, rejects: [{ line: 1, reason: 'line longer than 2 MB' }] });
+    }
+  });
+
+  it('a UTF-16 file is refused with what to do; a stray NUL in a UTF-8 line rejects that line only', () => {
+    const utf16 = ingestFile('utf16.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${heartbeat(1)}\n`, 'utf16le')]));
+    expect(utf16.run.status).toBe(1);
+    expect(utf16.run.stderr).toBe(
+      `error: ${utf16.path} does not read as UTF-8 text (UTF-16, or not text at all?). Export it as UTF-8 (for UTF-16: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8), or leave it out of the inputs.\n`,
+    );
+    const stray = ingestFile('nul.jsonl', `${heartbeat(1)}\n${heartbeat(2).replace('CP-1', 'CP\u0000-1')}\n${heartbeat(3)}\n`);
+    expect(stray.json).toMatchObject({ messages: 2, rejected: 1, rejects: [{ line: 2, reason: 'invalid JSON' }] });
+  });
+
   it('a byte-order mark and CRLF line ends are not content', () => {
     expect(ingestFile('bom.jsonl', `\uFEFF${heartbeat(1)}\n${heartbeat(2)}\n`).json).toMatchObject({ messages: 2, rejected: 0 });
     expect(ingestFile('crlf.jsonl', `${heartbeat(1)}\r\n${heartbeat(2)}\r\n`).json).toMatchObject({ messages: 2, rejected: 0 });
