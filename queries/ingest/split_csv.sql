@@ -1,6 +1,7 @@
--- Grain: one row per line of a CSV file, with its fields split and unquoted (RFC 4180 quoting, one record a line).
--- $valid_re matches a whole well-quoted line, $field_re takes one field and its delimiter; both are built
--- from the delimiter the header was sniffed with. Lines up to $header_line are the header and what precedes it.
+-- Grain: one row per line of a CSV file, with its fields split and unquoted (RFC 4180 quoting; a record that spans
+-- lines, a quoted field holding a line break, is joined after by csv_records). $valid_re matches a whole
+-- well-quoted line, $field_re takes one field and its delimiter; both are built from the delimiter the header was
+-- sniffed with. Lines up to $header_line are the header and what precedes it.
 create or replace table stage_csv as
 with lines as (
     -- each line of the file

@@ -205,11 +205,12 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
-/** Regular expressions for one CSV record a line, built from the sniffed delimiter (one of , ; tab |). */
+/** Regular expressions for one CSV record, built from the sniffed delimiter (one of , ; tab |). */
 function csvPatterns(delimiter: string): { valid: string; field: string } {
   const d = delimiter === '|' ? '\\|' : delimiter === '\t' ? '\\t' : delimiter;
-  const field = `(?:"(?:[^"]|"")*"|[^${d}"]*)`;
-  return { valid: `${field}(?:${d}${field})*`, field: `("(?:[^"]|"")*"|[^${d}"]*)${d}` };
+  // a line break only ever sits inside a quoted field (a record spanning lines: csv_records)
+  const field = `(?:"(?:[^"]|"")*"|[^${d}"\\n]*)`;
+  return { valid: `${field}(?:${d}${field})*`, field: `("(?:[^"]|"")*"|[^${d}"\\n]*)${d}` };
 }
 
 async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams): Promise<void> {
@@ -222,7 +223,12 @@ async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams): Prom
     header_line: layout.headerLine,
     columns: layout.columns.length,
   });
+  await db.runNamed('ingest/csv_records', { valid_re: patterns.valid, field_re: patterns.field, delimiter: layout.delimiter, columns: layout.columns.length, max_record_lines: maxCsvRecordLines });
+  await db.runNamed('ingest/join_csv_records');
 }
+
+/** A quoted CSV field may hold this many line breaks (a long note typed into a spreadsheet cell). */
+const maxCsvRecordLines = 1000;
 
 function requireLayout(input: StageInput): CsvLayout {
   if (!input.detected.csv) throw new CliError(`${input.path}: no CSV header found`, ExitCode.failure);

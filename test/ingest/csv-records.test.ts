@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { countLines, query, runCli, tempDir } from './helpers.js';
+
+function ingest(name: string, content: string) {
+  const dir = tempDir();
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  const db = join(dir, 'db.duckdb');
+  const run = runCli(['ingest', path, '--db', db, '--json']);
+  expect(run.stderr).toBe('');
+  return { path, db, json: JSON.parse(run.stdout) };
+}
+
+describe('CSV records that span lines (a quoted field holding a line break, RFC 4180)', () => {
+  it('status-csv: stored at their first line, the lines they go on over skipped; a stray quote stays rejected', async () => {
+    const lines = [
+      'chargeBoxId,connectorId,status,errorCode,info,vendorId,vendorErrorCode,timestamp',
+      'CP-1,1,Faulted,GroundFailure,"line one',
+      'line two',
+      'line three",V,E1,2026-03-02T10:00:00Z',
+      'CP-1,1,Available,NoError,,,,2026-03-02T10:05:00Z',
+      'CP-2,1,Faulted,OtherError,5" display broken,V,E2,2026-03-02T10:06:00Z',
+      'CP-2,1,Available,NoError,,,,2026-03-02T10:07:00Z',
+      // joined, one field short: both lines stay rejected
+      'CP-3,1,Faulted,OtherError,"two',
+      'lines",V,2026-03-02T10:08:00Z',
+      'CP-3,1,Available,NoError,,,,2026-03-02T10:09:00Z',
+    ];
+    const { path, db, json } = ingest('status.csv', lines.join('\n') + '\n');
+    expect(json).toMatchObject({
+      files_ingested: 1,
+      messages: 4,
+      status_notifications: 4,
+      duplicates: 0,
+      skipped_lines: 3,
+      rejected: 3,
+      rejects: [
+        { file: path, line: 6, reason: 'bad quoting' },
+        { file: path, line: 8, reason: 'bad quoting' },
+        { file: path, line: 9, reason: 'bad quoting' },
+      ],
+    });
+    expect(json.messages + json.duplicates + json.skipped_lines + json.rejected).toBe(countLines(path));
+    expect(await query(db, `select station_id, status, info, vendor_error_code from status_notifications order by effective_at`)).toEqual([
+      { station_id: 'CP-1', status: 'Faulted', info: 'line one\nline two\nline three', vendor_error_code: 'E1' },
+      { station_id: 'CP-1', status: 'Available', info: null, vendor_error_code: null },
+      { station_id: 'CP-2', status: 'Available', info: null, vendor_error_code: null },
+      { station_id: 'CP-3', status: 'Available', info: null, vendor_error_code: null },
+    ]);
+    expect(await query(db, `select line_no::integer as line, left(raw, 20) as raw from rejects order by line_no`)).toEqual([
+      { line: 6, raw: 'CP-2,1,Faulted,Other' },
+      { line: 8, raw: 'CP-3,1,Faulted,Other' },
+      { line: 9, raw: 'lines",V,2026-03-02T' },
+    ]);
+  });
+
+  it('frames-csv: a frame written over two lines in its quoted cell is one frame, at its first line', async () => {
+    const lines = [
+      'timestamp,id,action,msg',
+      '2026-03-02T10:00:00Z,CP-1,Heartbeat,"[2,""h1"",""Heartbeat"",',
+      '{}]"',
+      '2026-03-02T10:00:01Z,CP-1,,"[3,""h1"",{""currentTime"":""2026-03-02T10:00:01Z""}]"',
+    ];
+    const { db, json } = ingest('frames.csv', lines.join('\n') + '\n');
+    expect(json).toMatchObject({ files_ingested: 1, messages: 2, skipped_lines: 2, rejected: 0 });
+    expect(await query(db, `select line_no::integer as line, message_type::integer as type, action, direction, payload::varchar as payload from messages order by line_no`)).toEqual([
+      { line: 2, type: 2, action: 'Heartbeat', direction: 'in', payload: '{}' },
+      { line: 4, type: 3, action: 'Heartbeat', direction: 'out', payload: '{"currentTime":"2026-03-02T10:00:01Z"}' },
+    ]);
+  });
+});
