@@ -10,14 +10,15 @@ create or replace temp macro epoch_time(s) as
 -- An OCPP/ISO 8601 time text as a TIMESTAMPTZ: a time with Z or an offset is absolute; a zone-less time is read
 -- in zone tz; 10-digit (s) and 13-digit (ms) epoch numbers are accepted; anything else is null.
 -- UTC, the common case, takes the cast alone (the session zone is UTC); the pattern tests run only for what it cannot read.
+-- RFC 3339 lets the T and Z be lower case, which the cast does not read: they are read upper-cased.
 create or replace temp macro parse_time(s, tz) as
     case
         when s is null then null
-        when tz = 'UTC' then coalesce(try_cast(s as timestamptz), epoch_time(s))
+        when tz = 'UTC' then coalesce(try_cast(s as timestamptz), epoch_time(s), try_cast(upper(trim(s)) as timestamptz))
         else coalesce(
-            case when regexp_matches(trim(s), '(Z|z|[+-]\d\d(:?\d\d)?)$') then try_cast(trim(s) as timestamptz) end,
+            case when regexp_matches(trim(s), '(Z|z|[+-]\d\d(:?\d\d)?)$') then try_cast(upper(trim(s)) as timestamptz) end,
             epoch_time(s),
-            timezone(tz, try_cast(trim(s) as timestamp))
+            timezone(tz, try_cast(upper(trim(s)) as timestamp))
         )
     end;
 

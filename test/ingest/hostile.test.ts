@@ -56,6 +56,38 @@ describe('hostile input', () => {
     expect(stray.json).toMatchObject({ messages: 2, rejected: 1, rejects: [{ line: 2, reason: 'invalid JSON' }] });
   });
 
+  it('time spellings: offsets with and without a colon, nanoseconds, epoch numbers and texts, lower-case t and z', async () => {
+    const times: (string | number)[] = [
+      '2026-03-02T10:00:00Z',
+      '2026-03-02 10:00:01',
+      '2026-03-02T10:00:02+0200',
+      '2026-03-02T10:00:03.123456789Z',
+      1772445604123,
+      1772445605,
+      '1772445606',
+      '2026-03-02t10:00:07.5+02:00',
+      '2026-03-02t10:00:08z',
+      'Mon, 02 Mar 2026 10:00:09 GMT',
+    ];
+    const lines = times.map((timestamp, i) => JSON.stringify({ timestamp, chargeBoxId: 'CP-1', direction: 'in', message: [2, `h${i}`, 'Heartbeat', {}] }));
+    for (const tz of ['UTC', 'Europe/Berlin']) {
+      const { db, json } = ingestFile('times.jsonl', lines.join('\n') + '\n', ['--tz', tz]);
+      expect(json, tz).toMatchObject({ messages: 9, rejected: 1, rejects: [{ line: 10, reason: 'timestamp is not a time: Mon, 02 Mar 2026 10:00:09 GMT' }] });
+      const stored = await query<{ at: string }>(db, `select strftime(received_at, '%Y-%m-%dT%H:%M:%S.%f') as at from messages order by line_no`);
+      expect(stored.map((r) => r.at), tz).toEqual([
+        '2026-03-02T10:00:00.000000',
+        tz === 'UTC' ? '2026-03-02T10:00:01.000000' : '2026-03-02T09:00:01.000000',
+        '2026-03-02T08:00:02.000000',
+        '2026-03-02T10:00:03.123456',
+        '2026-03-02T10:00:04.123000',
+        '2026-03-02T10:00:05.000000',
+        '2026-03-02T10:00:06.000000',
+        '2026-03-02T08:00:07.500000',
+        '2026-03-02T10:00:08.000000',
+      ]);
+    }
+  });
+
   it('a byte-order mark and CRLF line ends are not content', () => {
     expect(ingestFile('bom.jsonl', `\uFEFF${heartbeat(1)}\n${heartbeat(2)}\n`).json).toMatchObject({ messages: 2, rejected: 0 });
     expect(ingestFile('crlf.jsonl', `${heartbeat(1)}\r\n${heartbeat(2)}\r\n`).json).toMatchObject({ messages: 2, rejected: 0 });
