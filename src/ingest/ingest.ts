@@ -446,7 +446,8 @@ async function stagePieces(
   };
   try {
     const fixLineEnds = facts ? facts.needsLineEndFix : 'where-needed';
-    const cut = await forEachPiece(planned.path, { gzip: planned.detected.gzip, fixLineEnds, pieceBytes, dir, hash }, async (path, lines, bytesRead) => {
+    const csv = planned.detected.format === 'frames-csv' || planned.detected.format === 'status-csv';
+    const cut = await forEachPiece(planned.path, { gzip: planned.detected.gzip, fixLineEnds, pieceBytes, dir, hash, csv }, async (path, lines, bytesRead) => {
       await inFlight;
       const piece = { path: `${path}.staged`, lines, bytesFrom: cutTo, bytesTo: Math.min(bytesRead, planned.size) };
       await rename(path, piece.path);

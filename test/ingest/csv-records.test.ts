@@ -1,7 +1,47 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Database } from '../../src/db/database.js';
+import { ingestFiles } from '../../src/ingest/ingest.js';
 import { countLines, query, runCli, tempDir } from './helpers.js';
+
+const statusLines = [
+  'chargeBoxId,connectorId,status,errorCode,info,vendorId,vendorErrorCode,timestamp',
+  'CP-1,1,Faulted,GroundFailure,"line one',
+  'line two',
+  'line three",V,E1,2026-03-02T10:00:00Z',
+  'CP-1,1,Available,NoError,,,,2026-03-02T10:05:00Z',
+  'CP-2,1,Faulted,OtherError,5" display broken,V,E2,2026-03-02T10:06:00Z',
+  'CP-2,1,Available,NoError,,,,2026-03-02T10:07:00Z',
+  // joined, one field short: both lines stay rejected
+  'CP-3,1,Faulted,OtherError,"two',
+  'lines",V,2026-03-02T10:08:00Z',
+  'CP-3,1,Available,NoError,,,,2026-03-02T10:09:00Z',
+];
+
+/** What a run stores of `path` when files are cut into pieces of `pieceBytes`, and how many pieces it read. */
+async function storedInPieces(path: string, pieceBytes: number) {
+  const traced: string[] = [];
+  vi.stubEnv('OCPP_FAULTS_TRACE', '1');
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    traced.push(String(chunk));
+    return true;
+  });
+  const db = await Database.open(':memory:');
+  try {
+    const result = await ingestFiles(db, [path], { format: 'auto', tz: 'UTC', strict: false, config: { pieceBytes } });
+    return {
+      counts: [result.messages, result.skipped_lines, result.rejected],
+      statuses: await db.all('select line_no, station_id, status, info from status_notifications order by line_no'),
+      rejects: await db.all('select line_no, reason, raw from rejects order by line_no'),
+      pieces: traced.filter((line) => line.startsWith('[trace] ingest/split_csv ')).length,
+    };
+  } finally {
+    spy.mockRestore();
+    vi.unstubAllEnvs();
+    db.close();
+  }
+}
 
 function ingest(name: string, content: string) {
   const dir = tempDir();
@@ -15,19 +55,7 @@ function ingest(name: string, content: string) {
 
 describe('CSV records that span lines (a quoted field holding a line break, RFC 4180)', () => {
   it('status-csv: stored at their first line, the lines they go on over skipped; a stray quote stays rejected', async () => {
-    const lines = [
-      'chargeBoxId,connectorId,status,errorCode,info,vendorId,vendorErrorCode,timestamp',
-      'CP-1,1,Faulted,GroundFailure,"line one',
-      'line two',
-      'line three",V,E1,2026-03-02T10:00:00Z',
-      'CP-1,1,Available,NoError,,,,2026-03-02T10:05:00Z',
-      'CP-2,1,Faulted,OtherError,5" display broken,V,E2,2026-03-02T10:06:00Z',
-      'CP-2,1,Available,NoError,,,,2026-03-02T10:07:00Z',
-      // joined, one field short: both lines stay rejected
-      'CP-3,1,Faulted,OtherError,"two',
-      'lines",V,2026-03-02T10:08:00Z',
-      'CP-3,1,Available,NoError,,,,2026-03-02T10:09:00Z',
-    ];
+    const lines = statusLines;
     const { path, db, json } = ingest('status.csv', lines.join('\n') + '\n');
     expect(json).toMatchObject({
       files_ingested: 1,
@@ -69,5 +97,28 @@ describe('CSV records that span lines (a quoted field holding a line break, RFC 
       { line: 2, type: 2, action: 'Heartbeat', direction: 'in', payload: '{}' },
       { line: 4, type: 3, action: 'Heartbeat', direction: 'out', payload: '{"currentTime":"2026-03-02T10:00:01Z"}' },
     ]);
+  });
+
+  it('a CSV file cut into pieces is never cut inside a quoted field: it stores what it stores read whole', async () => {
+    const path = join(tempDir(), 'status.csv');
+    writeFileSync(path, statusLines.join('\n') + '\n');
+    const whole = await storedInPieces(path, 128 * 1024 * 1024);
+    expect(whole.pieces).toBe(1);
+    expect(whole.counts).toEqual([4, 3, 3]);
+    // a cut is due at the first line end past 100 bytes: after line 2, inside the record of lines 2 to 4
+    const cut = await storedInPieces(path, 100);
+    expect(cut.pieces).toBeGreaterThan(1);
+    expect(cut).toEqual({ ...whole, pieces: cut.pieces });
+  });
+
+  it('after a stray quote, a CSV piece still ends a MB past its size: pieces stay bounded', async () => {
+    const path = join(tempDir(), 'status.csv');
+    const clean = Array.from({ length: 40_000 }, (_, i) => `CP-${i},1,Available,NoError,,,,2026-03-02T10:00:00Z`);
+    writeFileSync(path, [statusLines[0], 'CP-0,1,Faulted,OtherError,5" display broken,V,E2,2026-03-02T10:06:00Z', ...clean].join('\n') + '\n');
+    // 2.1 MB in pieces of 256 KB: the first piece's quote count stays odd, so it ends 1 MB past its size (1.25 MB);
+    // the count starts again at each cut, and the 0.85 MB left make three pieces of 256 KB and the rest: 5
+    const cut = await storedInPieces(path, 256 * 1024);
+    expect(cut.pieces).toBe(5);
+    expect(cut.counts).toEqual([40_000, 1, 1]);
   });
 });
