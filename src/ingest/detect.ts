@@ -180,6 +180,18 @@ function looksLikeJsonLine(line: string): boolean {
   }
 }
 
+/**
+ * What to do with messages written as JSON, but not one object a line: one array of them (an API's export), or
+ * objects spread over several lines (pretty-printed). jq turns either into JSON lines.
+ */
+function jsonNotInLines(head: string): string | undefined {
+  const start = head.trimStart();
+  if (!/"(message|frame|msg)"\s*:/.test(head)) return undefined;
+  if (start.startsWith('[')) return "It looks like one JSON array of messages; ocpp-jsonl takes one JSON object a line: jq -c '.[]' FILE > FILE.jsonl\n";
+  if (start.startsWith('{')) return 'It looks like JSON objects written over several lines; ocpp-jsonl takes one a line: jq -c . FILE > FILE.jsonl\n';
+  return undefined;
+}
+
 /** Decides a file's format from its first lines. */
 function detectFromHead({ text: head, cut }: Head): { format: Format; csv?: CsvLayout } | undefined {
   const lines = head.split('\n');
@@ -224,6 +236,7 @@ export async function detectFormat(path: string, requested: Format | 'auto'): Pr
   if (!detected) {
     throw new CliError(
       `cannot recognise the format of ${path}.\n` +
+        (jsonNotInLines(head.text) ?? '') +
         'Expected one of: ocpp-jsonl (JSON lines with timestamp, chargeBoxId, direction, message), ' +
         'frames-csv (CSV with timestamp, id, action, msg), status-csv (CSV with station, connectorId, status, errorCode, ...), ' +
         "steve-log (SteVe's steve.log). Pass --format to say which.",

@@ -88,6 +88,17 @@ describe('hostile input', () => {
     }
   });
 
+  it('messages as one JSON array, or as objects over several lines, are refused with the jq command that fixes them', () => {
+    const messages = [1, 2].map((second) => JSON.parse(heartbeat(second)));
+    const expected = 'Expected one of: ocpp-jsonl (JSON lines with timestamp, chargeBoxId, direction, message), frames-csv (CSV with timestamp, id, action, msg), status-csv (CSV with station, connectorId, status, errorCode, ...), steve-log (SteVe\'s steve.log). Pass --format to say which.\n';
+    const array = ingestFile('export.json', JSON.stringify(messages, null, 2));
+    expect(array.run.status).toBe(1);
+    expect(array.run.stderr).toBe(`error: cannot recognise the format of ${array.path}.\nIt looks like one JSON array of messages; ocpp-jsonl takes one JSON object a line: jq -c '.[]' FILE > FILE.jsonl\n${expected}`);
+    const pretty = ingestFile('export.jsonl', messages.map((m) => JSON.stringify(m, null, 2)).join('\n'));
+    expect(pretty.run.status).toBe(1);
+    expect(pretty.run.stderr).toBe(`error: cannot recognise the format of ${pretty.path}.\nIt looks like JSON objects written over several lines; ocpp-jsonl takes one a line: jq -c . FILE > FILE.jsonl\n${expected}`);
+  });
+
   it('a byte-order mark and CRLF line ends are not content', () => {
     expect(ingestFile('bom.jsonl', `\uFEFF${heartbeat(1)}\n${heartbeat(2)}\n`).json).toMatchObject({ messages: 2, rejected: 0 });
     expect(ingestFile('crlf.jsonl', `${heartbeat(1)}\r\n${heartbeat(2)}\r\n`).json).toMatchObject({ messages: 2, rejected: 0 });
