@@ -65,7 +65,7 @@ async function readHead(path: string, gzip: boolean, limit: number): Promise<Hea
  * stray NUL in a line of a UTF-8 log is that line's problem, rejected with it: the file is still read.
  */
 function notUtf8Text(head: string): boolean {
-  if (head.startsWith('\uFFFD\uFFFD')) return true;
+  if (head.startsWith('\uFFFD\uFFFD') && head.slice(2, 6).includes('\u0000')) return true;
   let nul = 0;
   for (let i = head.indexOf('\u0000'); i !== -1; i = head.indexOf('\u0000', i + 1)) nul++;
   return nul > head.length / 10;
