@@ -200,11 +200,10 @@ function detectFromHead({ text: head, cut }: Head): { format: Format; csv?: CsvL
   const sample = complete.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 50);
   if (sample.length === 0) return undefined;
   const first = sample[0]!;
-  if (first.trimStart().startsWith('{')) {
-    if (sample.slice(0, 10).some(looksLikeJsonLine)) return { format: 'ocpp-jsonl' };
-    // a first line longer than the longest head: known by its keys
-    if (cut && lines.length === 1 && /"(message|frame|msg)"\s*:/.test(first)) return { format: 'ocpp-jsonl' };
-  }
+  // any of the first lines: the first may be a broken one (bytes that are not UTF-8, a line cut short)
+  if (sample.slice(0, 10).some(looksLikeJsonLine)) return { format: 'ocpp-jsonl' };
+  // a first line longer than the longest head: known by its keys
+  if (first.trimStart().startsWith('{') && cut && lines.length === 1 && /"(message|frame|msg)"\s*:/.test(first)) return { format: 'ocpp-jsonl' };
   if (head.includes('WebSocketLogger') || (steveLine.test(first) && /\[chargeBoxId=/.test(head))) return { format: 'steve-log' };
   const layout = csvLayout(complete);
   if (layout) {

@@ -46,7 +46,7 @@ describe('hostile input', () => {
     }
   });
 
-  it('a UTF-16 file is refused with what to do; a stray NUL in a UTF-8 line rejects that line only', () => {
+  it('a UTF-16 file is refused with what to do; a stray NUL or broken first bytes of a UTF-8 file reject that line only', () => {
     const utf16 = ingestFile('utf16.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${heartbeat(1)}\n`, 'utf16le')]));
     expect(utf16.run.status).toBe(1);
     expect(utf16.run.stderr).toBe(
@@ -54,6 +54,9 @@ describe('hostile input', () => {
     );
     const stray = ingestFile('nul.jsonl', `${heartbeat(1)}\n${heartbeat(2).replace('CP-1', 'CP\u0000-1')}\n${heartbeat(3)}\n`);
     expect(stray.json).toMatchObject({ messages: 2, rejected: 1, rejects: [{ line: 2, reason: 'invalid JSON' }] });
+    // what a UTF-16 byte-order mark is, before UTF-8 lines: the first line is broken, not the file
+    const broken = ingestFile('broken-start.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${heartbeat(1)}\n${heartbeat(2)}\n${heartbeat(3)}\n`)]));
+    expect(broken.json).toMatchObject({ messages: 2, rejected: 1, rejects: [{ line: 1, reason: 'invalid UTF-8' }] });
   });
 
   it('time spellings: offsets with and without a colon, nanoseconds, epoch numbers and texts, lower-case t and z', async () => {
