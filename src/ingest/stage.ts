@@ -223,6 +223,8 @@ async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams): Prom
     header_line: layout.headerLine,
     columns: layout.columns.length,
   });
+  const [badQuoting] = await db.allNamed<{ n: number }>('ingest/bad_quoting_count');
+  if (!badQuoting || badQuoting.n === 0) return;
   await db.runNamed('ingest/csv_records', { valid_re: patterns.valid, field_re: patterns.field, delimiter: layout.delimiter, columns: layout.columns.length, max_record_lines: maxCsvRecordLines });
   await db.runNamed('ingest/join_csv_records');
 }
