@@ -17,6 +17,8 @@ spans as (
     select line_no as first_no, next_odd as last_no
     from odd
     where next_odd is not null and next_odd - line_no <= $max_record_lines
+        -- in a batch of small files staged as one piece, a record is within one file ($bases: each file's lines before it)
+        and not list_contains(list_transform($bases::bigint[], b -> line_no <= b and b < next_odd), true)
 ),
 span_lines as (
     select first_no, last_no, unnest(range(first_no, last_no + 1)) as line_no

@@ -1,7 +1,8 @@
 -- Grain: one row per line of a CSV file, with its fields split and unquoted (RFC 4180 quoting; a record that spans
 -- lines, a quoted field holding a line break, is joined after by csv_records). $valid_re matches a whole
 -- well-quoted line, $field_re takes one field and its delimiter; both are built from the delimiter the header was
--- sniffed with. Lines up to $header_line are the header and what precedes it.
+-- sniffed with. Lines up to $header_line are the header and what precedes it, in each file of a batch of small files
+-- staged as one piece too ($bases: each file's lines before it in the piece; [0] for a file alone).
 create or replace table stage_csv as
 with lines as (
     -- each line of the file
@@ -24,7 +25,7 @@ judged as (
     select
         *,
         case
-            when line_no <= $header_line or line is null or trim(line) = '' then null
+            when line_no <= $header_line or line_no in (select base + h from unnest(($bases::bigint[])[2:]) t(base), range(1, $header_line + 1) r(h)) or line is null or trim(line) = '' then null
             when raw_fields is null then 'bad quoting'
             when len(raw_fields) <> $columns then 'wrong column count: ' || len(raw_fields) || ' fields, the header has ' || $columns
         end as reason
@@ -33,7 +34,7 @@ judged as (
 select
     line_no,
     case
-        when line_no <= $header_line or line is null or trim(line) = '' then 'skip'
+        when line_no <= $header_line or line_no in (select base + h from unnest(($bases::bigint[])[2:]) t(base), range(1, $header_line + 1) r(h)) or line is null or trim(line) = '' then 'skip'
         when reason is not null then 'reject'
         else 'row'
     end as kind,

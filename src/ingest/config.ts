@@ -36,6 +36,12 @@ export interface IngestConfig {
    */
   readJsonDirectly: boolean;
   /**
+   * Small files of the line-based formats (frames-csv, status-csv, steve-log) of one CSV layout are written into one
+   * piece and staged together, as small JSON-lines files are read together; false stages each alone (the tests
+   * compare the two).
+   */
+  batchLineFiles: boolean;
+  /**
    * A file whose stat an earlier run kept is not read again while its stat is unchanged, provided it had last
    * changed (modification and change time) this long before that run listed it: times tick coarsely (a few ms;
    * 2 s on FAT), so a file changed just before could change again, at the same size, within the same tick.
@@ -54,5 +60,6 @@ export const defaultIngestConfig: IngestConfig = {
   memoryLimit: '384MB',
   pieceBytes: 128 * 1024 * 1024,
   readJsonDirectly: true,
+  batchLineFiles: true,
   statSettleMs: 3000,
 };

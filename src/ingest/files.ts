@@ -246,6 +246,45 @@ export async function inspectFile(file: InputFile, gzip: boolean): Promise<FileF
 }
 
 /**
+ * Writes files one after another into `piece`, as the line reader reads each alone: gzip decompressed, a leading
+ * byte-order mark left out, CRLF line ends as LF (DuckDB's reader would take each CR of a piece that mixes CRLF and
+ * LF files as a line end of its own), and a line end after a last line that has none. For files without lone CRs
+ * (FileFacts.needsLineEndFix), which the caller has made sure of.
+ */
+export async function concatenateLines(files: readonly (InputFile & { detected: { gzip: boolean } })[], piece: string): Promise<void> {
+  const output = createWriteStream(piece);
+  const write = (bytes: Buffer) => new Promise<void>((resolve, reject) => output.write(bytes, (e) => (e ? reject(e) : resolve())));
+  try {
+    for (const file of files) {
+      const source = createReadStream(file.path, { highWaterMark: chunkBytes(file) });
+      const input = file.detected.gzip ? source.pipe(createGunzip()) : source;
+      let first = true;
+      let pendingCr = false;
+      let last = 10;
+      for await (let chunk of input as AsyncIterable<Buffer>) {
+        if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+        first = false;
+        if (pendingCr || chunk.indexOf(13) !== -1) {
+          let text: string = (pendingCr ? '\r' : '') + chunk.toString('latin1');
+          pendingCr = text.endsWith('\r');
+          if (pendingCr) text = text.slice(0, -1);
+          chunk = Buffer.from(text.replace(/\r\n/g, '\n'), 'latin1');
+        }
+        if (chunk.length === 0) continue;
+        last = chunk[chunk.length - 1]!;
+        await write(chunk);
+      }
+      if (pendingCr) await write(Buffer.from('\r', 'latin1'));
+      if (last !== 10 || pendingCr) await write(Buffer.from('\n', 'latin1'));
+    }
+  } catch (error) {
+    output.destroy();
+    throw new CliError(`cannot read a file to stage it with others: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+  }
+  await new Promise<void>((resolve, reject) => output.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+/**
  * Whether the bytes of a CSV piece so far leave a quoted field open, so that a piece is not cut inside a record that
  * spans lines (a quoted field holding a line break: csv_records joins such records within a piece). A stray quote
  * turns the count the wrong way round until the next one; a piece then ends at the first line end past

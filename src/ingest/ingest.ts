@@ -2,12 +2,12 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, forEachPiece, hashFile, inspectFile, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
+import { concatenateLines, expandInputs, forEachPiece, hashFile, inspectFile, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filesCounts, stageBatch, stageFile, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
+import { BatchUnreadable, filesCounts, stageBatch, stageFile, stageLineBatch, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
 import { StagingArea } from './staging.js';
 import { CliError, ExitCode } from '../errors.js';
 import { duckdb } from '../db/duckdb.js';
@@ -195,7 +195,7 @@ class IngestRun {
       return;
     }
     const first = this.batch[0]?.planned;
-    const full = first && (first.detected.gzip !== planned.detected.gzip || this.batchBytes + planned.size > budget.bytes || this.batch.length >= budget.files);
+    const full = first && (batchKey(first) !== batchKey(planned) || this.batchBytes + planned.size > budget.bytes || this.batch.length >= budget.files);
     if (full) await this.flushBatch();
     this.batch.push({ planned, place });
     this.batchBytes += planned.size;
@@ -263,6 +263,7 @@ class IngestRun {
    */
   private async stageTogether(members: readonly BatchMember[], firstId: number): Promise<void> {
     if (members.length === 1) return this.ingestOne(members[0]!.planned, firstId, members[0]!.place);
+    if (members[0]!.planned.detected.format !== 'ocpp-jsonl') return this.stageLinesTogether(members, firstId);
     const bytes = members.reduce((sum, m) => sum + m.planned.size, 0);
     this.unit = { from: 0, to: bytes };
     this.queriesDone = 0;
@@ -272,7 +273,60 @@ class IngestRun {
       this.advance(bytes);
       return;
     }
-    const alone = new Set(staged.unusable);
+    await this.stageAroundAlone(members, firstId, new Set(staged.unusable));
+  }
+
+  /**
+   * Stages small files of a line-based format (one CSV layout) as one piece: Node writes them one after another into
+   * it, each ending in a line end, while it hashes them and counts their lines. A file that needs more than that (a
+   * gzip stream cut short, line ends to fix, no lines at all) is staged alone and the runs of files around it
+   * together again; a line the reader cannot take anywhere sends every file of the batch to be staged alone.
+   */
+  private async stageLinesTogether(members: readonly BatchMember[], firstId: number): Promise<void> {
+    const facts: FileFacts[] = [];
+    for (const { planned } of members) facts.push(await inspect(planned));
+    const alone = facts.flatMap((f, i) => (!f.gzipComplete || f.needsLineEndFix || f.lines.lines === 0 ? [i] : []));
+    if (alone.length > 0) return this.stageAroundAlone(members, firstId, new Set(alone));
+    const bytes = members.reduce((sum, m) => sum + m.planned.size, 0);
+    this.unit = { from: 0, to: bytes };
+    this.queriesDone = 0;
+    const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
+    try {
+      const piece = join(dir, 'batch.txt');
+      await concatenateLines(members.map((m) => m.planned), piece);
+      const bases = facts.map((_, i) => facts.slice(0, i).reduce((sum, f) => sum + f.lines.lines, 0));
+      const first = members[0]!.planned;
+      const lines = { lines: facts.reduce((sum, f) => sum + f.lines.lines, 0), longestLineBytes: Math.max(...facts.map((f) => f.lines.longestLineBytes)) };
+      let pieces: PieceCounts[];
+      try {
+        pieces = await stageLineBatch(this.db, this.staging, {
+          path: first.path,
+          readPath: piece,
+          detected: first.detected,
+          gzip: false,
+          gzipComplete: true,
+          lineOffset: 0,
+          lastPiece: true,
+          lines,
+          fileId: firstId,
+          earlyRead: false,
+          tz: this.options.tz,
+          config: this.config,
+          batch: { bases },
+        });
+      } catch (error) {
+        if (!(error instanceof BatchUnreadable)) throw error;
+        return this.stageAroundAlone(members, firstId, new Set(members.map((_, i) => i)));
+      }
+      await this.record(firstId, members.map((m, i) => ({ file: { ...m.planned, ...facts[i]! }, pieces: pieces[i]!, place: m.place })));
+      this.advance(bytes);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Stages the files at `alone` (places in `members`) alone, and the runs of files between them together. */
+  private async stageAroundAlone(members: readonly BatchMember[], firstId: number, alone: ReadonlySet<number>): Promise<void> {
     let run = 0;
     for (let i = 0; i <= members.length; i++) {
       if (i < members.length && !alone.has(i)) continue;
@@ -482,7 +536,7 @@ async function stagePieces(
  * and 17.0 s two by two. A batch is at most a piece.
  */
 function batchBudget(planned: PlannedFile, config: IngestConfig): { bytes: number; files: number } | undefined {
-  if (planned.detected.format !== 'ocpp-jsonl' || !config.readJsonDirectly || readsAsPattern(planned.path)) return undefined;
+  if (planned.detected.format === 'ocpp-jsonl' ? !config.readJsonDirectly || readsAsPattern(planned.path) : !config.batchLineFiles) return undefined;
   // gzip sizes are compressed, and a large gzip file is cut at an eighth of a piece (stagePieces)
   const bytes = planned.detected.gzip ? config.pieceBytes / 8 : config.pieceBytes;
   return planned.size > 0 && planned.size <= bytes / 2 ? { bytes, files: maxBatchFiles } : undefined;
@@ -490,6 +544,15 @@ function batchBudget(planned: PlannedFile, config: IngestConfig): { bytes: numbe
 
 /** Files a batch holds at most: each has a slot of the staged line numbers (staged_line: 2^14). */
 const maxBatchFiles = 1000;
+
+/**
+ * Files staged together have one format, and the same CSV layout: a batch of a line-based format is written into one
+ * piece and read with one layout. JSON lines batch by compression, since DuckDB's reader reads the files themselves.
+ */
+function batchKey(planned: PlannedFile): string {
+  const { format, gzip, csv } = planned.detected;
+  return JSON.stringify([format, format === 'ocpp-jsonl' && gzip, csv?.delimiter, csv?.headerLine, csv?.columns]);
+}
 
 /**
  * Stages small JSON-lines files as one piece: they are read by DuckDB's JSON reader together while Node hashes them

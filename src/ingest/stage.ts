@@ -44,6 +44,8 @@ export interface StageInput {
   detected: Detected;
   /** the whole file's JSON reader read is in the current piece catalog already (readJsonEarly) */
   earlyRead: boolean;
+  /** a batch of small files of a line-based format written one after another into one piece (stageLineBatch) */
+  batch?: LineBatch;
   tz: string;
   config: IngestConfig;
 }
@@ -78,7 +80,8 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
   }
   // the JSON reader path's lines are all frames, unpacked already: no unreadable or cut lines to look for
   if (unpacked) return storeFrames(writer, staging, input, { unpacked });
-  await numberUnreadableLines(db, read);
+  if (input.batch) await placeBatchLines(db, input.batch);
+  else await numberUnreadableLines(db, read);
   if (!input.gzipComplete && input.lastPiece) await db.runNamed('ingest/reject_cut_line');
   return input.detected.format === 'status-csv' ? storeStatusRows(writer, staging, input) : storeFrames(writer, staging, input);
 }
@@ -173,6 +176,42 @@ export async function stageBatch(writer: Database, staging: StagingArea, batch: 
   return { pieces };
 }
 
+/**
+ * Small files of one line-based format (and one CSV layout) written one after another into one piece, each ending
+ * in a line end: `bases` are the lines before each file in it, the first 0.
+ */
+export interface LineBatch {
+  bases: number[];
+}
+
+/** A batch's piece had lines the reader could not take: their numbers are the piece's, so its files are staged alone. */
+export class BatchUnreadable extends Error {
+  constructor() {
+    super('a line of the batch could not be read');
+  }
+}
+
+/** Gives a batch's staged lines their places in their own files (staged_line); a line the reader could not take undoes it. */
+async function placeBatchLines(db: Database, batch: LineBatch): Promise<void> {
+  await db.runNamed('ingest/ensure_read_errors');
+  const [errors] = await db.allNamed<{ n: number }>('ingest/read_error_count');
+  if (errors && errors.n > 0) throw new BatchUnreadable();
+  await db.runNamed('ingest/slot_lines', { bases: duckdb.listValue(batch.bases) });
+}
+
+/**
+ * Stages a batch of small files of a line-based format as one piece (`input.readPath`, `input.batch`), then stores
+ * it; returns how each file's lines were taken, in order. Throws BatchUnreadable, with nothing stored, when a line
+ * could not be read.
+ */
+export async function stageLineBatch(writer: Database, staging: StagingArea, input: StageInput & { batch: LineBatch }): Promise<PieceCounts[]> {
+  const total = await stageFile(writer, staging, input);
+  const perFile = await staging.stager.allNamed<{ slot: number; lines: number; accepted: number; skipped: number; rejected: number }>('ingest/outcome_counts_by_file', { files: input.batch.bases.length });
+  const lines = perFile.reduce((sum, f) => sum + f.lines, 0);
+  if (lines !== total.lines) throw new Error(`a batch of ${perFile.length} files counted ${lines} of ${total.lines} lines`);
+  return perFile.map(({ lines, accepted, skipped, rejected }) => ({ lines, accepted, skipped, rejected }));
+}
+
 interface ReadParams {
   [key: string]: string | number;
   path: string;
@@ -213,19 +252,28 @@ function csvPatterns(delimiter: string): { valid: string; field: string } {
   return { valid: `${field}(?:${d}${field})*`, field: `("(?:[^"]|"")*"|[^${d}"\\n]*)${d}` };
 }
 
-async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams): Promise<void> {
+async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams, batch: LineBatch | undefined): Promise<void> {
   const patterns = csvPatterns(layout.delimiter);
+  const bases = duckdb.listValue(batch?.bases ?? [0]);
   await db.runNamed('ingest/split_csv', {
     ...read,
     valid_re: patterns.valid,
     field_re: patterns.field,
     delimiter: layout.delimiter,
     header_line: layout.headerLine,
+    bases,
     columns: layout.columns.length,
   });
   const [badQuoting] = await db.allNamed<{ n: number }>('ingest/bad_quoting_count');
   if (!badQuoting || badQuoting.n === 0) return;
-  await db.runNamed('ingest/csv_records', { valid_re: patterns.valid, field_re: patterns.field, delimiter: layout.delimiter, columns: layout.columns.length, max_record_lines: maxCsvRecordLines });
+  await db.runNamed('ingest/csv_records', {
+    valid_re: patterns.valid,
+    field_re: patterns.field,
+    delimiter: layout.delimiter,
+    columns: layout.columns.length,
+    max_record_lines: maxCsvRecordLines,
+    bases,
+  });
   await db.runNamed('ingest/join_csv_records');
 }
 
@@ -253,7 +301,7 @@ async function parseFramesCsv(db: Database, input: StageInput, read: ReadParams)
   const time = findColumn(columns, csvColumnAliases.time);
   const missing = [time ? '' : 'timestamp', station ? '' : 'station id (id, chargeBoxId, station_id)', frame ? '' : 'frame (msg, message)'].filter(Boolean);
   if (missing.length) throw missingColumns(input.path, 'frames-csv', missing, columns);
-  await splitCsv(db, layout, read);
+  await splitCsv(db, layout, read, input.batch);
   await db.runNamed('ingest/parse_frames_csv', {
     raw_chars: read.raw_chars,
     i_time: time,
@@ -330,7 +378,7 @@ async function parseStatusCsv(db: Database, input: StageInput, read: ReadParams)
     reported || received ? '' : 'timestamp',
   ].filter(Boolean);
   if (missing.length) throw missingColumns(input.path, 'status-csv', missing, columns);
-  await splitCsv(db, layout, read);
+  await splitCsv(db, layout, read, input.batch);
   await db.runNamed('ingest/parse_status_csv', { ...indices, tz: input.tz, raw_chars: read.raw_chars });
 }
 

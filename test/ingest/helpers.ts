@@ -88,6 +88,7 @@ export async function ingestTraced(inputs: string[], config: Partial<IngestConfi
       messages: await db.all<{ file_id: number; line_no: number; unique_id: string; action: string | null }>(
         'select file_id, line_no, unique_id, action from messages order by file_id, line_no',
       ),
+      traced,
       directPieces: traced.filter((line) => line.startsWith('[trace] ingest/parse_jsonl_direct ')).length,
       linePieces: traced.filter((line) => line.startsWith('[trace] ingest/parse_jsonl ')).length,
     };
