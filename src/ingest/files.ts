@@ -254,8 +254,10 @@ export async function inspectFile(file: InputFile, gzip: boolean): Promise<FileF
 export async function concatenateLines(files: readonly (InputFile & { detected: { gzip: boolean } })[], piece: string): Promise<void> {
   const output = createWriteStream(piece);
   const write = (bytes: Buffer) => new Promise<void>((resolve, reject) => output.write(bytes, (e) => (e ? reject(e) : resolve())));
+  let reading = '';
   try {
     for (const file of files) {
+      reading = file.path;
       const source = createReadStream(file.path, { highWaterMark: chunkBytes(file) });
       const input = file.detected.gzip ? source.pipe(createGunzip()) : source;
       let first = true;
@@ -279,7 +281,7 @@ export async function concatenateLines(files: readonly (InputFile & { detected: 
     }
   } catch (error) {
     output.destroy();
-    throw new CliError(`cannot read a file to stage it with others: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+    throw new CliError(`cannot read ${reading}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
   }
   await new Promise<void>((resolve, reject) => output.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
