@@ -30,6 +30,8 @@ export class Database {
     readonly readOnly: boolean,
     /** false for a further connection (connectAnother), which leaves the database open when it closes */
     private readonly ownsInstance = true,
+    /** the memory limit it was opened with ('384MB'); undefined for DuckDB's own */
+    readonly memoryLimit?: string,
   ) {}
 
   static async open(path: string, options: OpenOptions = {}): Promise<Database> {
@@ -56,7 +58,7 @@ export class Database {
     } catch (error) {
       throw describeOpenError(absolute, error);
     }
-    const db = new Database(absolute, instance, await instance.connect(), readOnly);
+    const db = new Database(absolute, instance, await instance.connect(), readOnly, true, options.memoryLimit);
     await db.prepareSession();
     return db;
   }
@@ -66,7 +68,7 @@ export class Database {
    * run's transaction is open on this one. Closing it leaves the database open.
    */
   async connectAnother(): Promise<Database> {
-    const db = new Database(this.path, this.instance, await this.instance.connect(), this.readOnly, false);
+    const db = new Database(this.path, this.instance, await this.instance.connect(), this.readOnly, false, this.memoryLimit);
     await db.prepareSession();
     return db;
   }

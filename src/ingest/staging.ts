@@ -9,6 +9,10 @@ const homeCatalog = 'stage_home';
 /** pieces staged in this process, so that no two pieces of any runs on one database share a catalog name */
 let piecesStaged = 0;
 
+/** Pieces a run stages within the memory limit it was opened with; each one after raises it by pieceMemoryMb. */
+const piecesWithinLimit = 32;
+const pieceMemoryMb = 4;
+
 /**
  * Where the pieces of a run are staged: a second connection to the database, outside the run's transaction, with a
  * fresh in-memory catalog for each piece. DuckDB reads tables written inside an open transaction two to three times
@@ -20,11 +24,14 @@ let piecesStaged = 0;
  */
 export class StagingArea {
   private current: string | undefined;
+  private pieces = 0;
 
   private constructor(
     /** the connection that stages pieces: every staging relation it makes lands in the current piece's catalog */
     readonly stager: Database,
     private readonly writer: Database,
+    /** the run's DuckDB memory limit in MB, which grows with its pieces (nextPiece); restored when the run ends */
+    private readonly memoryLimitMb: number | undefined,
   ) {}
 
   static async open(writer: Database): Promise<StagingArea> {
@@ -36,12 +43,23 @@ export class StagingArea {
       stager.close();
       throw error;
     }
-    return new StagingArea(stager, writer);
+    // the limit the database was opened with, which a run raises for its pieces; DuckDB's own is left alone
+    const mb = writer.memoryLimit === undefined ? undefined : /^(\d+)\s*MB$/i.exec(writer.memoryLimit);
+    return new StagingArea(stager, writer, mb ? Number(mb[1]) : undefined);
   }
 
-  /** A fresh catalog for the next piece, where the staging connection now makes its relations; the last piece's is dropped. */
+  /**
+   * A fresh catalog for the next piece, where the staging connection now makes its relations; the last piece's is
+   * dropped. A piece's catalog lives on until the run commits, since the run's transaction has read it, and keeps
+   * ~3 MB in memory however small the piece (DuckDB writes none of it out to disk): a run of 113 tiny pieces ran out
+   * of the 384 MB. So the memory limit grows by 4 MB a piece past the first 32.
+   */
   async nextPiece(): Promise<void> {
     await this.release();
+    this.pieces++;
+    if (this.memoryLimitMb !== undefined && this.pieces > piecesWithinLimit) {
+      await this.stager.run(`set memory_limit = '${this.memoryLimitMb + (this.pieces - piecesWithinLimit) * pieceMemoryMb}MB'`);
+    }
     const name = `stage_${++piecesStaged}`;
     await this.stager.run(`attach ':memory:' as ${name}`);
     await this.stager.run(`use ${name}`);
@@ -68,6 +86,7 @@ export class StagingArea {
     try {
       await this.writer.run('reset search_path');
       await this.release();
+      if (this.memoryLimitMb !== undefined && this.pieces > piecesWithinLimit) await this.stager.run(`set memory_limit = '${this.memoryLimitMb}MB'`);
     } finally {
       this.stager.close();
     }

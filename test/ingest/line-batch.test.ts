@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { Database } from '../../src/db/database.js';
+import { defaultIngestConfig } from '../../src/ingest/config.js';
+import { ingestFiles } from '../../src/ingest/ingest.js';
+import { generateFleet } from '../../bench/generate.js';
 import { ingestTraced, tempDir } from './helpers.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -102,4 +106,28 @@ describe('small files of the line-based formats in one run', () => {
     expect(batched.stored).toEqual(oneByOne.stored);
     expect(batched.stored.rejects).toMatchObject([{ file_id: 2, line_no: 3, reason: 'invalid UTF-8' }]);
   });
+});
+
+describe('a run of many pieces', () => {
+  it('keeps within its memory: each piece keeps ~3 MB until the run commits, so the limit grows with them', async () => {
+    // 150 files of 200 lines of a generated fleet, as SteVe logs, staged one by one under the CLI's limit: 113 such
+    // pieces ran out of the 384 MB
+    const fleet = join(tempDir(), 'fleet.jsonl');
+    await generateFleet({ messages: 30_000, seed: 3, stations: 20, out: fleet });
+    const lines = readFileSync(fleet, 'utf8').trimEnd().split('\n').map((line) => {
+      const { timestamp, chargeBoxId, direction, message } = JSON.parse(line) as { timestamp: string; chargeBoxId: string; direction: string; message: unknown };
+      const at = timestamp.replace('T', ' ').replace('.', ',').replace('Z', '');
+      return `[INFO ] ${at} de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-1) - [chargeBoxId=${chargeBoxId}, sessionId=x] ${direction === 'in' ? 'Received' : 'Sending'}: ${JSON.stringify(message)}`;
+    });
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 150; i++) files[`steve-${String(i).padStart(3, '0')}.log`] = lines.slice(i * 200, (i + 1) * 200).join('\n') + '\n';
+    const dir = folder(files);
+    const db = await Database.open(join(dir, '..', 'many.duckdb'), { memoryLimit: defaultIngestConfig.memoryLimit });
+    try {
+      const result = await ingestFiles(db, [dir], { format: 'auto', tz: 'UTC', strict: false, config: { batchLineFiles: false } });
+      expect(result).toMatchObject({ files_ingested: 150, messages: 30_000, rejected: 0 });
+    } finally {
+      db.close();
+    }
+  }, 120_000);
 });
