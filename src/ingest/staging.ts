@@ -86,7 +86,8 @@ export class StagingArea {
     try {
       await this.writer.run('reset search_path');
       await this.release();
-      if (this.memoryLimitMb !== undefined && this.pieces > piecesWithinLimit) await this.stager.run(`set memory_limit = '${this.memoryLimitMb}MB'`);
+      // best effort: the run's own outcome, success or failure, is what the caller must see
+      if (this.memoryLimitMb !== undefined && this.pieces > piecesWithinLimit) await this.stager.run(`set memory_limit = '${this.memoryLimitMb}MB'`).catch(() => undefined);
     } finally {
       this.stager.close();
     }
