@@ -180,13 +180,16 @@ function looksLikeJsonLine(line: string): boolean {
   }
 }
 
+/** A JSON key that holds a frame in ocpp-jsonl (its aliases too), as text: for JSON that cannot be parsed line by line. */
+const messageKey = /"(message|frame|msg)"\s*:/;
+
 /**
  * What to do with messages written as JSON, but not one object a line: one array of them (an API's export), or
  * objects spread over several lines (pretty-printed). jq turns either into JSON lines.
  */
 function jsonNotInLines(head: string): string | undefined {
   const start = head.trimStart();
-  if (!/"(message|frame|msg)"\s*:/.test(head)) return undefined;
+  if (!messageKey.test(head)) return undefined;
   if (start.startsWith('[')) return "It looks like one JSON array of messages; ocpp-jsonl takes one JSON object a line: jq -c '.[]' FILE > FILE.jsonl\n";
   if (start.startsWith('{')) return 'It looks like JSON objects written over several lines; ocpp-jsonl takes one a line: jq -c . FILE > FILE.jsonl\n';
   return undefined;
@@ -203,7 +206,7 @@ function detectFromHead({ text: head, cut }: Head): { format: Format; csv?: CsvL
   // any of the first lines: the first may be a broken one (bytes that are not UTF-8, a line cut short)
   if (sample.slice(0, 10).some(looksLikeJsonLine)) return { format: 'ocpp-jsonl' };
   // a first line longer than the longest head: known by its keys
-  if (first.trimStart().startsWith('{') && cut && lines.length === 1 && /"(message|frame|msg)"\s*:/.test(first)) return { format: 'ocpp-jsonl' };
+  if (first.trimStart().startsWith('{') && cut && lines.length === 1 && messageKey.test(first)) return { format: 'ocpp-jsonl' };
   if (head.includes('WebSocketLogger') || (steveLine.test(first) && /\[chargeBoxId=/.test(head))) return { format: 'steve-log' };
   const layout = csvLayout(complete);
   if (layout) {

@@ -209,8 +209,11 @@ function chunkBytes(file: InputFile): number {
   return Math.max(1, Math.min(1 << 20, file.size));
 }
 
-/** The file's content hash, and for gzip whether its stream is whole, from one read of its bytes. */
-export async function inspectFile(file: InputFile, gzip: boolean): Promise<FileFacts> {
+/**
+ * The file's content hash, and for gzip whether its stream is whole, from one read of its bytes; `copy` is handed
+ * each chunk of its lines (decompressed) on the way.
+ */
+export async function inspectFile(file: InputFile, gzip: boolean, copy?: (chunk: Buffer) => void): Promise<FileFacts> {
   const { path } = file;
   const hash = createHash('sha256');
   const lineEnds = new LineEndScan();
@@ -218,6 +221,7 @@ export async function inspectFile(file: InputFile, gzip: boolean): Promise<FileF
   const scan = (chunk: Buffer) => {
     lineEnds.push(chunk);
     counter.push(chunk);
+    copy?.(chunk);
   };
   const gunzip = gzip ? createGunzip() : undefined;
   let gzipComplete = true;
@@ -246,44 +250,59 @@ export async function inspectFile(file: InputFile, gzip: boolean): Promise<FileF
 }
 
 /**
- * Writes files one after another into `piece`, as the line reader reads each alone: gzip decompressed, a leading
- * byte-order mark left out, CRLF line ends as LF (DuckDB's reader would take each CR of a piece that mixes CRLF and
- * LF files as a line end of its own), and a line end after a last line that has none. For files without lone CRs
- * (FileFacts.needsLineEndFix), which the caller has made sure of.
+ * Writes files one after another into `piece`, as the line reader reads each alone, while it inspects them (one read
+ * of each): gzip decompressed, a leading byte-order mark left out, CRLF line ends as LF (DuckDB's reader would take
+ * each CR of a piece that mixes CRLF and LF files as a line end of its own), and a line end after a last line that
+ * has none. The piece is only right for files without lone CRs or a gzip stream cut short: the caller checks their
+ * facts before it stages the piece. The writes are not waited for one by one: a batch is at most a piece.
  */
-export async function concatenateLines(files: readonly (InputFile & { detected: { gzip: boolean } })[], piece: string): Promise<void> {
+export async function inspectInto(files: readonly (InputFile & { detected: { gzip: boolean } })[], piece: string): Promise<FileFacts[]> {
   const output = createWriteStream(piece);
-  const write = (bytes: Buffer) => new Promise<void>((resolve, reject) => output.write(bytes, (e) => (e ? reject(e) : resolve())));
-  let reading = '';
-  try {
-    for (const file of files) {
-      reading = file.path;
-      const source = createReadStream(file.path, { highWaterMark: chunkBytes(file) });
-      const input = file.detected.gzip ? source.pipe(createGunzip()) : source;
-      let first = true;
-      let pendingCr = false;
-      let last = 10;
-      for await (let chunk of input as AsyncIterable<Buffer>) {
+  let failed: Error | undefined;
+  output.on('error', (error) => (failed ??= error));
+  const facts: FileFacts[] = [];
+  for (const file of files) {
+    const lineEnds = new LfLineEnds();
+    let first = true;
+    let last = 10;
+    facts.push(
+      await inspectFile(file, file.detected.gzip, (chunk) => {
         if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
         first = false;
-        if (pendingCr || chunk.indexOf(13) !== -1) {
-          let text: string = (pendingCr ? '\r' : '') + chunk.toString('latin1');
-          pendingCr = text.endsWith('\r');
-          if (pendingCr) text = text.slice(0, -1);
-          chunk = Buffer.from(text.replace(/\r\n/g, '\n'), 'latin1');
-        }
-        if (chunk.length === 0) continue;
+        chunk = lineEnds.fix(chunk);
+        if (chunk.length === 0) return;
         last = chunk[chunk.length - 1]!;
-        await write(chunk);
-      }
-      if (pendingCr) await write(Buffer.from('\r', 'latin1'));
-      if (last !== 10 || pendingCr) await write(Buffer.from('\n', 'latin1'));
-    }
-  } catch (error) {
-    output.destroy();
-    throw new CliError(`cannot read ${reading}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+        output.write(chunk);
+      }),
+    );
+    const end = lineEnds.end();
+    if (end.length > 0) output.write(end);
+    if (last !== 10 || end.length > 0) output.write(Buffer.from('\n', 'latin1'));
   }
   await new Promise<void>((resolve, reject) => output.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  if (failed) throw new CliError(`cannot write ${piece}: ${failed.message}`, ExitCode.failure, { cause: failed });
+  return facts;
+}
+
+/**
+ * Line ends as LF, chunk by chunk: CRLF as LF, and a lone CR, which no line-based export means as a line end, as a
+ * space. Chunks without a CR (every chunk of an LF file) pass as they are; a CR at a chunk's end waits for the next.
+ */
+class LfLineEnds {
+  private pendingCr = false;
+
+  fix(chunk: Buffer): Buffer {
+    if (!this.pendingCr && chunk.indexOf(13) === -1) return chunk;
+    let text = (this.pendingCr ? '\r' : '') + chunk.toString('latin1');
+    this.pendingCr = text.endsWith('\r');
+    if (this.pendingCr) text = text.slice(0, -1);
+    return Buffer.from(text.replace(/\r\n/g, '\n').replace(/\r/g, ' '), 'latin1');
+  }
+
+  /** What is left at the stream's end: a last CR, as a space. */
+  end(): Buffer {
+    return Buffer.from(this.pendingCr ? ' ' : '', 'latin1');
+  }
 }
 
 /**
@@ -360,7 +379,7 @@ export async function forEachPiece(
   let output: WriteStream | undefined;
   let written = 0;
   let counter = new LineCounter();
-  let pendingCr = false;
+  const lineEnds = new LfLineEnds();
   let gzipComplete = true;
   const quotes = new QuoteParity();
   const open = () => {
@@ -389,17 +408,12 @@ export async function forEachPiece(
     }
     await rm(piece, { force: true });
   };
-  const fixes = (chunk: Buffer) => options.fixLineEnds === true || (options.fixLineEnds === 'where-needed' && (pendingCr || chunk.indexOf(13) !== -1));
   open();
   try {
     for await (let chunk of input as AsyncIterable<Buffer>) {
       if (hash && !options.gzip) hash.update(chunk);
-      if (fixes(chunk)) {
-        let text: string = (pendingCr ? '\r' : '') + chunk.toString('latin1');
-        pendingCr = text.endsWith('\r');
-        if (pendingCr) text = text.slice(0, -1);
-        chunk = Buffer.from(text.replace(/\r\n/g, '\n').replace(/\r/g, ' '), 'latin1');
-      }
+      // a chunk without a CR reads the same either way: only one with one is changed
+      if (options.fixLineEnds !== false) chunk = lineEnds.fix(chunk);
       // a piece ends at the first line end at or after pieceBytes (of a CSV file: outside a quoted field)
       while (written + chunk.length >= options.pieceBytes) {
         const cut = options.csv ? quotes.cutIn(chunk, options.pieceBytes - written - 1, written - options.pieceBytes) : chunk.indexOf(10, Math.max(0, options.pieceBytes - written - 1));
@@ -428,7 +442,8 @@ export async function forEachPiece(
     source.destroy();
     for await (const chunk of createReadStream(path, { start: gzipBytesHashed, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   }
-  if (pendingCr) await write(Buffer.from(' ', 'latin1'));
+  const end = lineEnds.end();
+  if (end.length > 0) await write(end);
   if (written > 0 || index === 1) await finish();
   else {
     await new Promise<void>((resolve) => output!.end(() => resolve()));

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { concatenateLines, expandInputs, forEachPiece, hashFile, inspectFile, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
+import { expandInputs, forEachPiece, hashFile, inspectFile, inspectInto, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -283,17 +283,15 @@ class IngestRun {
    * together again; a line the reader cannot take anywhere sends every file of the batch to be staged alone.
    */
   private async stageLinesTogether(members: readonly BatchMember[], firstId: number): Promise<void> {
-    const facts: FileFacts[] = [];
-    for (const { planned } of members) facts.push(await inspect(planned));
-    const alone = facts.flatMap((f, i) => (!f.gzipComplete || f.needsLineEndFix || f.lines.lines === 0 ? [i] : []));
-    if (alone.length > 0) return this.stageAroundAlone(members, firstId, new Set(alone));
     const bytes = members.reduce((sum, m) => sum + m.planned.size, 0);
     this.unit = { from: 0, to: bytes };
     this.queriesDone = 0;
     const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
     try {
       const piece = join(dir, 'batch.txt');
-      await concatenateLines(members.map((m) => m.planned), piece);
+      const facts = await inspectInto(members.map((m) => m.planned), piece);
+      const alone = facts.flatMap((f, i) => (!f.gzipComplete || f.needsLineEndFix || f.lines.lines === 0 ? [i] : []));
+      if (alone.length > 0) return await this.stageAroundAlone(members, firstId, new Set(alone));
       const bases = facts.map((_, i) => facts.slice(0, i).reduce((sum, f) => sum + f.lines.lines, 0));
       const first = members[0]!.planned;
       const lines = { lines: facts.reduce((sum, f) => sum + f.lines.lines, 0), longestLineBytes: Math.max(...facts.map((f) => f.lines.longestLineBytes)) };
@@ -316,7 +314,7 @@ class IngestRun {
         });
       } catch (error) {
         if (!(error instanceof BatchUnreadable)) throw error;
-        return this.stageAroundAlone(members, firstId, new Set(members.map((_, i) => i)));
+        return await this.stageAroundAlone(members, firstId, new Set(members.map((_, i) => i)));
       }
       await this.record(firstId, members.map((m, i) => ({ file: { ...m.planned, ...facts[i]! }, pieces: pieces[i]!, place: m.place })));
       this.advance(bytes);
