@@ -1,9 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database } from '../../src/db/database.js';
-import { ingestFiles } from '../../src/ingest/ingest.js';
-import { countLines, query, runCli, tempDir } from './helpers.js';
+import { countLines, ingestTraced, query, runCli, tempDir } from './helpers.js';
 
 const statusLines = [
   'chargeBoxId,connectorId,status,errorCode,info,vendorId,vendorErrorCode,timestamp',
@@ -21,26 +19,13 @@ const statusLines = [
 
 /** What a run stores of `path` when files are cut into pieces of `pieceBytes`, and how many pieces it read. */
 async function storedInPieces(path: string, pieceBytes: number) {
-  const traced: string[] = [];
-  vi.stubEnv('OCPP_FAULTS_TRACE', '1');
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    traced.push(String(chunk));
-    return true;
-  });
-  const db = await Database.open(':memory:');
-  try {
-    const result = await ingestFiles(db, [path], { format: 'auto', tz: 'UTC', strict: false, config: { pieceBytes } });
-    return {
-      counts: [result.messages, result.skipped_lines, result.rejected],
-      statuses: await db.all('select line_no, station_id, status, info from status_notifications order by line_no'),
-      rejects: await db.all('select line_no, reason, raw from rejects order by line_no'),
-      pieces: traced.filter((line) => line.startsWith('[trace] ingest/split_csv ')).length,
-    };
-  } finally {
-    spy.mockRestore();
-    vi.unstubAllEnvs();
-    db.close();
-  }
+  const run = await ingestTraced([path], { pieceBytes });
+  return {
+    counts: [run.result.messages, run.result.skipped_lines, run.result.rejected],
+    statuses: run.stored.status_notifications,
+    rejects: run.stored.rejects,
+    pieces: run.traced.filter((line) => line.startsWith('[trace] ingest/split_csv ')).length,
+  };
 }
 
 function ingest(name: string, content: string) {

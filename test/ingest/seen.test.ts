@@ -34,6 +34,16 @@ afterEach(() => {
  */
 const settled = (extra: Partial<IngestOptions> = {}): IngestOptions => ({ format: 'auto', tz: 'UTC', strict: false, config: { statSettleMs: 20 }, ...extra });
 
+/** A folder holding a.jsonl (an exchange from CP-1), settled, ingested once into a fresh in-memory `db`. */
+async function readOnce(): Promise<{ dir: string; path: string }> {
+  const dir = tempDir();
+  const path = exchange(join(dir, 'a.jsonl'), 'CP-1');
+  await sleep(50);
+  db = await Database.open(':memory:');
+  await ingestFiles(db, [dir], settled());
+  return { dir, path };
+}
+
 const outcomes = (result: { files: { path: string; status: string; note?: string }[] }) =>
   result.files.map((f) => [f.path.split('/').pop(), f.status, f.note ?? null]);
 
@@ -54,11 +64,7 @@ describe('a file an earlier run read and that is unchanged since', () => {
   });
 
   it('rewritten at the same size and given its old modification time back, is read again: its change time shows it', async () => {
-    const dir = tempDir();
-    const path = exchange(join(dir, 'a.jsonl'), 'CP-1');
-    await sleep(50);
-    db = await Database.open(':memory:');
-    await ingestFiles(db, [dir], settled());
+    const { dir, path } = await readOnce();
     const before = statSync(path, { bigint: true });
     const reference = join(dir, 'times.ref');
     // touch -r copies times to the nanosecond, which utimes (seconds as a double) cannot
@@ -85,11 +91,7 @@ describe('a file an earlier run read and that is unchanged since', () => {
   });
 
   it('--rehash reads it all the same', async () => {
-    const dir = tempDir();
-    exchange(join(dir, 'a.jsonl'), 'CP-1');
-    await sleep(50);
-    db = await Database.open(':memory:');
-    await ingestFiles(db, [dir], settled());
+    const { dir } = await readOnce();
     expect(outcomes(await ingestFiles(db, [dir], settled({ rehash: true })))).toEqual([['a.jsonl', 'skipped', sameHash]]);
   });
 
