@@ -5,7 +5,8 @@ import { formats } from '../ingest/detect.js';
 import { defaultIngestConfig } from '../ingest/config.js';
 import { ingestFiles, type FileOutcome, type IngestResult } from '../ingest/ingest.js';
 import { formatTable, processOutput, Progress, terminalSafe, type Output } from '../tty.js';
-import { dbOption, parseTimeZone } from './options.js';
+import { dbOption, parseTimeZone, tempDirOption } from './options.js';
+import { RunTempFolder } from '../ingest/disk.js';
 
 interface IngestCommandOptions {
   db: string;
@@ -14,6 +15,7 @@ interface IngestCommandOptions {
   strict: boolean;
   json: boolean;
   rehash: boolean;
+  tempDir?: string;
 }
 
 export function ingestCommand(output: Output = processOutput): Command {
@@ -26,6 +28,7 @@ export function ingestCommand(output: Output = processOutput): Command {
     .option('--strict', 'store nothing when any line is rejected (exit code 3)', false)
     .option('--json', 'print one JSON object with the counts instead of a summary', false)
     .option('--rehash', 'read every file to hash it, even one unchanged since an earlier run read it', false)
+    .addOption(tempDirOption())
     .addHelpText(
       'after',
       `
@@ -47,7 +50,11 @@ Examples:
   ocpp-faults ingest day.jsonl --strict --json`,
     )
     .action(async (paths: string[], options: IngestCommandOptions) => {
-      const db = await Database.open(options.db, { memoryLimit: defaultIngestConfig.memoryLimit });
+      const temp = options.tempDir === undefined ? undefined : await RunTempFolder.create(options.tempDir);
+      const db = await Database.open(options.db, { memoryLimit: defaultIngestConfig.memoryLimit, tempDirectory: temp?.staging }).catch(async (error: unknown) => {
+        await temp?.remove();
+        throw error;
+      });
       try {
         let progress: Progress | undefined;
         const result = await ingestFiles(db, paths, {
@@ -55,6 +62,7 @@ Examples:
           tz: options.tz,
           strict: options.strict,
           rehash: options.rehash,
+          tempDir: temp?.path,
           onProgress: output.interactive
             ? (done, total) => {
                 progress ??= new Progress(output, 'ingest', total);
@@ -71,6 +79,7 @@ Examples:
         }
       } finally {
         db.close();
+        await temp?.remove();
       }
     });
 }

@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import { parseWindowBound } from '../analysis/window.js';
 import { nightlyWindows, type NightlyWindow } from '../nightly/windows.js';
 import { processOutput, terminalSafe, type Output } from '../tty.js';
-import { dbOption, parseTimeZone } from './options.js';
+import { dbOption, parseTimeZone, tempDirOption } from './options.js';
 
 interface NightlyCommandOptions {
   db: string;
@@ -13,6 +13,7 @@ interface NightlyCommandOptions {
   maxRejects: number;
   tz: string;
   rehash: boolean;
+  tempDir?: string;
 }
 
 function parseCount(value: string): number {
@@ -31,6 +32,7 @@ export function nightlyCommand(output: Output = processOutput): Command {
     .option('--max-rejects <n>', 'exit 3 when more lines than this were rejected (outputs are still written)', parseCount, 100)
     .option('--tz <zone>', 'time zone of times written without one (IANA name)', parseTimeZone, 'UTC')
     .option('--rehash', 'read every inbox file to hash it, even one unchanged since an earlier night read it', false)
+    .addOption(tempDirOption())
     .addHelpText(
       'after',
       `
@@ -53,6 +55,7 @@ A crontab line (every night at 02:30, output kept by date):
         maxRejects: options.maxRejects,
         tz: options.tz,
         rehash: options.rehash,
+        tempDir: options.tempDir,
         log: (stage, text) => output.out(`${stage.padEnd(10)} ${terminalSafe(text)}`),
       });
       if (result.exitCode !== 0) {

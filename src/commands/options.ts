@@ -7,6 +7,14 @@ export function dbOption(): Option {
   return new Option('--db <path>', 'DuckDB database file').default(defaultDbPath);
 }
 
+/** Where an ingest keeps what waits on disk while it runs; DuckDB's `<db>.tmp` and the system's temporary folder by default. */
+export function tempDirOption(): Option {
+  return new Option(
+    '--temp-dir <dir>',
+    "folder for what the run keeps on disk until it commits (about 0.85x its input; removed when it ends); default: '<db>.tmp' and $TMPDIR",
+  );
+}
+
 /** A zone name DuckDB and Intl both understand, e.g. UTC or Europe/Berlin. */
 export function parseTimeZone(value: string): string {
   try {

@@ -16,6 +16,8 @@ export interface OpenOptions {
   /** DuckDB memory_limit, e.g. '600MB'; keeps peak RSS bounded on big ingests. */
   memoryLimit?: string;
   threads?: number;
+  /** DuckDB's temp_directory, where what does not fit in memory waits; DuckDB's own (`<db>.tmp`) when unset */
+  tempDirectory?: string;
 }
 
 /** A DuckDB database file with one connection: the only place that talks to the driver. */
@@ -52,6 +54,7 @@ export class Database {
     else config['storage_compatibility_version'] = newDatabaseStorageVersion;
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     if (options.threads) config['threads'] = String(options.threads);
+    if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
     let instance: DuckDBInstance;
     try {
       instance = await duckdb.DuckDBInstance.create(absolute, config);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { BatchUnreadable, filesCounts, stageBatch, stageFile, stageLineBatch, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
 import { StagingArea } from './staging.js';
 import { CliError, ExitCode } from '../errors.js';
+import { isOutOfDiskSpace, outOfDiskSpace, type RunInput, type RunPlaces } from './disk.js';
 import { duckdb } from '../db/duckdb.js';
 
 export interface IngestOptions {
@@ -23,6 +24,8 @@ export interface IngestOptions {
   rehash?: boolean;
   /** called with bytes of input finished, for a progress bar */
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** the folder pieces are cut into (the system's temporary folder when unset) */
+  tempDir?: string;
 }
 
 export interface Reject {
@@ -90,12 +93,28 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
     });
   } catch (error) {
     if (error instanceof StrictRejection) return { ...error.result, rolled_back: true };
+    if (isOutOfDiskSpace(error)) throw await outOfDiskSpace(error, await runPlaces(db, options), runInput(plannedFiles));
     throw error;
   } finally {
     db.progressListener = undefined;
     await staging.close();
   }
   return run.result;
+}
+
+/** Where a run writes, for the message when the disk is full. */
+async function runPlaces(db: Database, options: IngestOptions): Promise<RunPlaces> {
+  const [staging] = await db.allNamed<{ path: string }>('ingest/temp_directory').catch(() => []);
+  return { database: db.path, staging: staging?.path || `${db.path}.tmp`, pieces: pieceParent(options) };
+}
+
+function runInput(files: readonly PlannedFile[]): RunInput {
+  const bytes = (gzip: boolean) => files.reduce((sum, f) => sum + (f.detected.gzip === gzip ? f.size : 0), 0);
+  return { plainBytes: bytes(false), gzipBytes: bytes(true) };
+}
+
+function pieceParent(options: Pick<IngestOptions, 'tempDir'>): string {
+  return options.tempDir ?? tmpdir();
 }
 
 /** A small JSON-lines file waiting to be staged with others, with its place among the inputs. */
@@ -237,7 +256,7 @@ class IngestRun {
   }
 
   private async ingestOne(planned: PlannedFile, fileId: number, place: number): Promise<void> {
-    const { pieces, file } = await stagePieces(planned, this.config, this.options.tz, this.staging, (piece) => {
+    const { pieces, file } = await stagePieces(planned, this.config, this.options.tz, this.staging, pieceParent(this.options), (piece) => {
       this.unit = { from: piece.bytesFrom, to: piece.bytesTo };
       this.queriesDone = 0;
       return stageFile(this.db, this.staging, { ...piece, fileId, tz: this.options.tz, config: this.config });
@@ -286,7 +305,7 @@ class IngestRun {
     const bytes = members.reduce((sum, m) => sum + m.planned.size, 0);
     this.unit = { from: 0, to: bytes };
     this.queriesDone = 0;
-    const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
+    const dir = await mkdtemp(join(pieceParent(this.options), 'ocpp-faults-'));
     try {
       const piece = join(dir, 'batch.txt');
       const facts = await inspectInto(members.map((m) => m.planned), piece);
@@ -446,6 +465,8 @@ async function stagePieces(
   config: IngestConfig,
   tz: string,
   staging: StagingArea,
+  /** the folder whose own subfolder the pieces are cut into */
+  piecesIn: string,
   stage: (piece: PieceSource) => Promise<PieceCounts>,
 ): Promise<{ pieces: PieceCounts; file: InspectedFile }> {
   const { pieceBytes } = config;
@@ -464,7 +485,7 @@ async function stagePieces(
     return { pieces, file };
   }
   const hash = facts ? undefined : createHash('sha256');
-  const dir = await mkdtemp(join(tmpdir(), 'ocpp-faults-'));
+  const dir = await mkdtemp(join(piecesIn, 'ocpp-faults-'));
   const total: PieceCounts = { lines: 0, accepted: 0, skipped: 0, rejected: 0 };
   const lineShape: LineShape = { lines: 0, longestLineBytes: 0 };
   // one piece is staged while the next is cut. A gzip file's piece waits until the next is cut, so that the last one

@@ -6,6 +6,7 @@ import { loadSql } from '../sql/load.js';
 import type { LineShape } from './files.js';
 import { csvColumnAliases, findColumn, statusColumnAliases, type CsvLayout, type Detected } from './detect.js';
 import type { StagingArea } from './staging.js';
+import { isOutOfDiskSpace } from './disk.js';
 
 export interface FileCounts {
   lines: number;
@@ -75,7 +76,8 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
     else if (format === 'frames-csv') await parseFramesCsv(db, input, read);
     else await parseStatusCsv(db, input, read);
   } catch (error) {
-    if (error instanceof CliError) throw error;
+    // a full disk is no fault of the file's: the run says so, and where it wrote
+    if (error instanceof CliError || isOutOfDiskSpace(error)) throw error;
     throw new CliError(`cannot read ${input.path}: ${firstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
   }
   // the JSON reader path's lines are all frames, unpacked already: no unreadable or cut lines to look for

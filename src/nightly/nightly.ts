@@ -4,6 +4,7 @@ import { Database } from '../db/database.js';
 import { defaultIngestConfig } from '../ingest/config.js';
 import { CliError, ExitCode } from '../errors.js';
 import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
+import { RunTempFolder } from '../ingest/disk.js';
 import { runResult } from '../analysis/results.js';
 import type { AnalysisWindow } from '../analysis/window.js';
 import { exportResults, type ExportedFile } from '../export/export.js';
@@ -28,6 +29,8 @@ export interface NightlyOptions {
   tz: string;
   /** read every inbox file to hash it, even one unchanged since an earlier night read it */
   rehash?: boolean;
+  /** the folder (--temp-dir) whose own subfolder the ingest keeps what waits on disk in; `<db>.tmp` and $TMPDIR when unset */
+  tempDir?: string;
   /** one line per stage, as it completes */
   log: (stage: string, text: string) => void;
 }
@@ -51,11 +54,16 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   // the run lock comes first: a second run must change nothing, not even create the database
   const lock = await acquireRunLock(join(outDir, '.nightly.lock'));
   try {
-    const db = await Database.open(options.dbPath, { memoryLimit: defaultIngestConfig.memoryLimit });
+    const temp = options.tempDir === undefined ? undefined : await RunTempFolder.create(options.tempDir);
     try {
-      return await night(db, outDir, options);
+      const db = await Database.open(options.dbPath, { memoryLimit: defaultIngestConfig.memoryLimit, tempDirectory: temp?.staging });
+      try {
+        return await night(db, outDir, { ...options, tempDir: temp?.path });
+      } finally {
+        db.close();
+      }
     } finally {
-      db.close();
+      await temp?.remove();
     }
   } finally {
     await lock.release();
@@ -65,7 +73,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
 async function night(db: Database, outDir: string, options: NightlyOptions): Promise<NightlyResult> {
   await removeLeftovers(outDir, await readdir(outDir));
 
-  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false, rehash: options.rehash });
+  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false, rehash: options.rehash, tempDir: options.tempDir });
   options.log(
     'ingest',
     `${ingest.files_ingested} new file(s), ${ingest.files_skipped} already ingested: ${n(ingest.messages)} messages, ` +
