@@ -7,6 +7,7 @@ import { ingestFiles, type FileOutcome, type IngestResult } from '../ingest/inge
 import { formatTable, processOutput, Progress, terminalSafe, type Output } from '../tty.js';
 import { dbOption, parseTimeZone, tempDirOption } from './options.js';
 import { RunTempFolder } from '../ingest/disk.js';
+import { refuseTerminalStdin } from '../ingest/files.js';
 
 interface IngestCommandOptions {
   db: string;
@@ -21,7 +22,7 @@ interface IngestCommandOptions {
 export function ingestCommand(output: Output = processOutput): Command {
   return new Command('ingest')
     .description('Read exported OCPP 1.6 logs into the database (files already ingested are skipped).')
-    .argument('<paths...>', 'files or directories (every supported file below a directory; .gz is read directly)')
+    .argument('<paths...>', 'files or directories (every supported file below a directory; .gz is read directly); - reads standard input')
     .addOption(dbOption())
     .addOption(new Option('--format <format>', 'input format, or auto to decide per file from its first lines').choices(['auto', ...formats]).default('auto'))
     .option('--tz <zone>', 'time zone of times written without one (IANA name)', parseTimeZone, 'UTC')
@@ -50,6 +51,7 @@ Examples:
   ocpp-faults ingest day.jsonl --strict --json`,
     )
     .action(async (paths: string[], options: IngestCommandOptions) => {
+      refuseTerminalStdin(paths);
       const temp = options.tempDir === undefined ? undefined : await RunTempFolder.create(options.tempDir);
       const db = await Database.open(options.db, { memoryLimit: defaultIngestConfig.memoryLimit, tempDirectory: temp?.staging }).catch(async (error: unknown) => {
         await temp?.remove();

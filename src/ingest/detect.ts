@@ -216,9 +216,10 @@ function detectFromHead({ text: head, cut }: Head): { format: Format; csv?: CsvL
   return undefined;
 }
 
-export async function detectFormat(path: string, requested: Format | 'auto'): Promise<Detected> {
-  const gzip = await isGzip(path);
-  const head = await readLinesHead(path, gzip);
+/** The format of the file at `readPath`; messages name it `path` (a stream's copy by the name the user gave). */
+export async function detectFormat(readPath: string, requested: Format | 'auto', path = readPath): Promise<Detected> {
+  const gzip = await isGzip(readPath);
+  const head = await readLinesHead(readPath, gzip);
   if (notUtf8Text(head.text)) {
     throw new CliError(
       `${path} does not read as UTF-8 text (UTF-16, or not text at all?). ` +

@@ -1,6 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
@@ -12,6 +14,27 @@ export interface InputFile {
   size: number;
   /** what stat said of it when the run listed it */
   stat: FileStat;
+  /**
+   * The name the user knows an input by that could only be read once (standard input, a named pipe, `<(zcat …)`):
+   * `path` is then a copy of its bytes, made before the run, and this is what messages and the files table show.
+   */
+  shownAs?: string;
+}
+
+/** The input name that means standard input, and what a run calls it. */
+export const stdinArgument = '-';
+export const stdinName = '(stdin)';
+
+/** `-` on a terminal would wait for a log that nobody types: a usage error, before anything is opened. */
+export function refuseTerminalStdin(inputs: readonly string[]): void {
+  if (inputs.includes(stdinArgument) && process.stdin.isTTY) {
+    throw new CliError(`${stdinArgument} reads a log from standard input, which is a terminal here: pipe one in, e.g. zcat day.jsonl.gz | ocpp-faults ingest -`, ExitCode.usage);
+  }
+}
+
+/** The name to show for an input file: what the user gave for a stream, else its path. */
+export function shownName(file: InputFile): string {
+  return file.shownAs ?? file.path;
 }
 
 /**
@@ -38,17 +61,31 @@ export function sameStat(a: FileStat, b: FileStat): boolean {
 
 const supportedExtensions = /\.(jsonl|ndjson|json|csv|tsv|log|txt)(\.gz)?$|\.gz$/i;
 
-/** Every file named, and every supported file below each directory named, sorted by path within a directory. */
-export async function expandInputs(inputs: readonly string[]): Promise<InputFile[]> {
+/**
+ * Every file named, and every supported file below each directory named, sorted by path within a directory. Standard
+ * input (`-`) and named pipes, which can be read only once and not at an offset, are first copied whole into a folder
+ * `spoolDir` makes, in the order named.
+ */
+export async function expandInputs(inputs: readonly string[], spoolDir: () => Promise<string>): Promise<InputFile[]> {
   const files: InputFile[] = [];
   const seen = new Set<string>();
+  let spooled = 0;
   for (const input of inputs) {
+    if (input === stdinArgument) {
+      refuseTerminalStdin([input]);
+      files.push(await spool(process.stdin, join(await spoolDir(), `stream-${spooled++}`), stdinName));
+      continue;
+    }
     const path = resolve(input);
     let listed;
     try {
       listed = await statFile(path);
     } catch {
       throw new CliError(`no such file or directory: ${input}`, ExitCode.failure);
+    }
+    if (!listed.info.isDirectory() && !listed.info.isFile()) {
+      files.push(await spool(createReadStream(path), join(await spoolDir(), `stream-${spooled++}`), path));
+      continue;
     }
     const found = listed.info.isDirectory() ? await walk(path) : [inputFile(path, listed.stat)];
     for (const file of found) {
@@ -98,6 +135,17 @@ async function followLink(path: string, name: string, walking: Set<string>): Pro
 
 function inputFile(path: string, stat: FileStat): InputFile {
   return { path, size: Number(stat.size), stat };
+}
+
+/** Copies a stream that can be read only once into `copy`, which the run then reads as the input `shownAs`. */
+async function spool(source: Readable, copy: string, shownAs: string): Promise<InputFile> {
+  try {
+    await pipeline(source, createWriteStream(copy, { flags: 'wx' }));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw error;
+    throw new CliError(`cannot read ${shownAs}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+  }
+  return { ...inputFile(copy, (await statFile(copy)).stat), shownAs };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, forEachPiece, hashFile, inspectFile, inspectInto, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
+import { expandInputs, forEachPiece, shownName, hashFile, inspectFile, inspectInto, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,7 +80,20 @@ interface InspectedFile extends PlannedFile, FileFacts {
 export async function ingestFiles(db: Database, inputs: readonly string[], options: IngestOptions): Promise<IngestResult> {
   const config = { ...defaultIngestConfig, ...options.config };
   const listedAtMs = Date.now();
-  const plannedFiles = await planFiles(inputs, options.format);
+  const spool = new SpoolFolder(pieceParent(options));
+  let plannedFiles: PlannedFile[] = [];
+  try {
+    plannedFiles = await planFiles(inputs, options.format, () => spool.path());
+    return await ingestPlanned(db, plannedFiles, config, options, listedAtMs);
+  } catch (error) {
+    if (isOutOfDiskSpace(error)) throw await outOfDiskSpace(error, await runPlaces(db, options), runInput(plannedFiles));
+    throw error;
+  } finally {
+    await spool.remove();
+  }
+}
+
+async function ingestPlanned(db: Database, plannedFiles: readonly PlannedFile[], config: IngestConfig, options: IngestOptions, listedAtMs: number): Promise<IngestResult> {
   await migrate(db);
   const staging = await StagingArea.open(db);
   const run = new IngestRun(db, staging, config, options, plannedFiles, listedAtMs);
@@ -93,13 +106,29 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
     });
   } catch (error) {
     if (error instanceof StrictRejection) return { ...error.result, rolled_back: true };
-    if (isOutOfDiskSpace(error)) throw await outOfDiskSpace(error, await runPlaces(db, options), runInput(plannedFiles));
     throw error;
   } finally {
     db.progressListener = undefined;
     await staging.close();
   }
   return run.result;
+}
+
+/** Where inputs that can be read only once are copied before the run: made when the first one is met, removed after. */
+class SpoolFolder {
+  private made: Promise<string> | undefined;
+
+  constructor(private readonly parent: string) {}
+
+  path(): Promise<string> {
+    this.made ??= mkdtemp(join(this.parent, 'ocpp-faults-streams-'));
+    return this.made;
+  }
+
+  async remove(): Promise<void> {
+    const made = await this.made?.catch(() => undefined);
+    if (made) await rm(made, { recursive: true, force: true });
+  }
 }
 
 /** Where a run writes, for the message when the disk is full. */
@@ -222,7 +251,7 @@ class IngestRun {
 
   private skip(planned: PlannedFile, place: number, note: string): void {
     this.result.files_skipped++;
-    this.outcomes[place] = { ...emptyCounts(), path: planned.path, format: planned.detected.format, status: 'skipped', note };
+    this.outcomes[place] = { ...emptyCounts(), path: shownName(planned), format: planned.detected.format, status: 'skipped', note };
     this.advance(planned.size);
   }
 
@@ -317,7 +346,7 @@ class IngestRun {
       let pieces: PieceCounts[];
       try {
         pieces = await stageLineBatch(this.db, this.staging, {
-          path: first.path,
+          path: shownName(first),
           readPath: piece,
           detected: first.detected,
           gzip: false,
@@ -368,7 +397,7 @@ class IngestRun {
     const column = (value: (file: InspectedFile, counts: FileCounts) => string | number) => duckdb.listValue(stored.map(({ file }, i) => value(file, counts[i]!)));
     await db.runNamed('ingest/insert_file', {
       file_ids: duckdb.listValue(stored.map((_, i) => firstId + i)),
-      paths: column((f) => f.path),
+      paths: column((f) => shownName(f)),
       sha256s: column((f) => f.sha256),
       sizes: column((f) => f.size),
       formats: column((f) => f.detected.format),
@@ -383,13 +412,13 @@ class IngestRun {
       const fileCounts = counts[i]!;
       addCounts(result, fileCounts);
       result.files_ingested++;
-      this.outcomes[place] = { ...fileCounts, path: file.path, format: file.detected.format, status: 'ingested', note: file.note };
+      this.outcomes[place] = { ...fileCounts, path: shownName(file), format: file.detected.format, status: 'ingested', note: file.note };
       if (result.rejects.length < maxRejectsListed && fileCounts.rejected > 0) {
         const rows = await db.allNamed<{ line_no: number; reason: string }>('ingest/first_rejects', {
           file_id: firstId + i,
           n: maxRejectsListed - result.rejects.length,
         });
-        result.rejects.push(...rows.map((r) => ({ file: file.path, line: r.line_no, reason: r.reason })));
+        result.rejects.push(...rows.map((r) => ({ file: shownName(file), line: r.line_no, reason: r.reason })));
       }
     }
   }
@@ -399,6 +428,8 @@ class IngestRun {
    * is hashed again next time.
    */
   private hashed(file: InputFile, sha256: string): void {
+    // a copy of a stream is made anew each run: its stat says nothing of the next stream's bytes
+    if (file.shownAs !== undefined) return;
     const settledBeforeNs = BigInt(this.listedAtMs - this.config.statSettleMs) * 1_000_000n;
     if (file.stat.modifiedNs < settledBeforeNs && file.stat.changedNs < settledBeforeNs) this.seenNow.set(file.path, { stat: file.stat, sha256 });
   }
@@ -426,17 +457,17 @@ class IngestRun {
   }
 }
 
-async function planFiles(inputs: readonly string[], format: Format | 'auto'): Promise<PlannedFile[]> {
-  const files = await expandInputs(inputs);
+async function planFiles(inputs: readonly string[], format: Format | 'auto', spoolDir: () => Promise<string>): Promise<PlannedFile[]> {
+  const files = await expandInputs(inputs, spoolDir);
   if (files.length === 0) throw new CliError(`no supported files found in ${inputs.join(', ')} (looked for .jsonl .json .csv .log .txt and their .gz)`, ExitCode.failure);
   const planned: PlannedFile[] = [];
   for (const file of files) {
     let detected: Detected;
     try {
-      detected = await detectFormat(file.path, format);
+      detected = await detectFormat(file.path, format, shownName(file));
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new CliError(`cannot read ${file.path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+      throw new CliError(`cannot read ${shownName(file)}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
     }
     planned.push({ ...file, detected });
   }
@@ -481,7 +512,7 @@ async function stagePieces(
   }
   if (facts && !facts.needsLineEndFix) {
     const file: InspectedFile = { ...planned, ...facts };
-    const pieces = await stage({ ...file, readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, bytesFrom: 0, bytesTo: file.size, earlyRead });
+    const pieces = await stage({ ...file, path: shownName(file), readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, bytesFrom: 0, bytesTo: file.size, earlyRead });
     return { pieces, file };
   }
   const hash = facts ? undefined : createHash('sha256');
@@ -499,7 +530,7 @@ async function stagePieces(
   let cutTo = 0;
   const stageCut = async (piece: CutPiece, lastPiece: boolean) => {
     const counts = await stage({
-      path: planned.path,
+      path: shownName(planned),
       detected: planned.detected,
       readPath: piece.path,
       gzip: false,
