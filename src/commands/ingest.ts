@@ -65,6 +65,7 @@ Examples:
           strict: options.strict,
           rehash: options.rehash,
           tempDir: temp?.path,
+          onWarning: (text) => output.err(`warning: ${text}`),
           onProgress: output.interactive
             ? (done, total) => {
                 progress ??= new Progress(output, 'ingest', total);

@@ -120,3 +120,61 @@ export class RunTempFolder {
     await rm(this.path, { recursive: true, force: true });
   }
 }
+
+/** What a place on a file system is expected to take, and what is free on that file system. */
+export interface PlaceNeed {
+  role: 'staging' | 'database';
+  path: string;
+  bytes: number;
+  /** the file system holding it (stat's device number of the nearest existing folder) */
+  device: bigint;
+  free: number;
+}
+
+/**
+ * A warning when the disk a run writes to looks too small for what its input is expected to take (needs on one file
+ * system add up), else undefined. Only staging past the memory limit reaches the disk, so a run of less input than
+ * `inMemoryBytes` is never warned about.
+ */
+export function diskWarning(needs: readonly PlaceNeed[], input: RunInput, inMemoryBytes: number): string | undefined {
+  if (input.plainBytes <= inMemoryBytes) return undefined;
+  const short = needs.filter((need) => {
+    const together = needs.filter((other) => other.device === need.device).reduce((sum, other) => sum + other.bytes, 0);
+    return together > need.free;
+  });
+  if (short.length === 0) return undefined;
+  const wants = needs.map((need) => `${formatBytes(need.bytes)} for ${need.role === 'staging' ? 'staging' : 'the database'} in ${need.path}`).join(' and ');
+  // one per disk, by the first place on it
+  const frees = short.filter((need, i) => short.findIndex((other) => other.device === need.device) === i).map((need) => `${formatBytes(need.free)} is free on the disk of ${need.path}`).join(', ');
+  return (
+    `this run's ${formatBytes(input.plainBytes)} of input may need about ${wants}, and only ${frees}. ` +
+    'If the disk fills, the run stops and stores nothing: free space, or give --temp-dir a folder on a disk with more room.'
+  );
+}
+
+/** The device number of the file system that holds `path`, or would hold it once made. */
+export async function deviceOf(path: string): Promise<bigint | undefined> {
+  for (let at = resolve(path); ; at = dirname(at)) {
+    try {
+      return (await stat(at, { bigint: true })).dev;
+    } catch {
+      if (dirname(at) === at) return undefined;
+    }
+  }
+}
+
+/** The warning for a run about to write its input to these places, when their disks look too small. */
+export async function checkDiskRoom(places: RunPlaces, input: RunInput, inMemoryBytes: number): Promise<string | undefined> {
+  if (input.plainBytes <= inMemoryBytes) return undefined;
+  const needs: PlaceNeed[] = [];
+  for (const [role, path, bytes] of [
+    ['staging', places.staging, input.plainBytes * stagingBytesPerInputByte],
+    ['database', places.database, input.plainBytes * databaseBytesPerInputByte],
+  ] as const) {
+    const [device, free] = await Promise.all([deviceOf(path), freeBytes(path)]);
+    // a file system that cannot be asked is left to fail, if it does, with its own message
+    if (device === undefined || free === undefined) return undefined;
+    needs.push({ role, path, bytes, device, free });
+  }
+  return diskWarning(needs, input, inMemoryBytes);
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BatchUnreadable, filesCounts, stageBatch, stageFile, stageLineBatch, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
 import { StagingArea } from './staging.js';
 import { CliError, ExitCode } from '../errors.js';
-import { isOutOfDiskSpace, outOfDiskSpace, type RunInput, type RunPlaces } from './disk.js';
+import { checkDiskRoom, isOutOfDiskSpace, outOfDiskSpace, type RunInput, type RunPlaces } from './disk.js';
 import { duckdb } from '../db/duckdb.js';
 
 export interface IngestOptions {
@@ -26,6 +26,8 @@ export interface IngestOptions {
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
   /** the folder pieces are cut into (the system's temporary folder when unset) */
   tempDir?: string;
+  /** told, before anything is read, when the disks the run writes to look too small for its input */
+  onWarning?: (text: string) => void;
 }
 
 export interface Reject {
@@ -84,6 +86,8 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   let plannedFiles: PlannedFile[] = [];
   try {
     plannedFiles = await planFiles(inputs, options.format, () => spool.path());
+    const warning = await checkDiskRoom(await runPlaces(db, options), runInput(plannedFiles), memoryLimitBytes(db));
+    if (warning) options.onWarning?.(warning);
     return await ingestPlanned(db, plannedFiles, config, options, listedAtMs);
   } catch (error) {
     if (isOutOfDiskSpace(error)) throw await outOfDiskSpace(error, await runPlaces(db, options), runInput(plannedFiles));
@@ -135,6 +139,12 @@ class SpoolFolder {
 async function runPlaces(db: Database, options: IngestOptions): Promise<RunPlaces> {
   const [staging] = await db.allNamed<{ path: string }>('ingest/temp_directory').catch(() => []);
   return { database: db.path, staging: staging?.path || `${db.path}.tmp`, pieces: pieceParent(options) };
+}
+
+/** The database's memory limit in bytes: what a run's staging may take before it waits on disk. */
+function memoryLimitBytes(db: Database): number {
+  const mb = /^(\d+)\s*MB$/i.exec(db.memoryLimit ?? defaultIngestConfig.memoryLimit);
+  return (mb ? Number(mb[1]) : 384) * 1024 * 1024;
 }
 
 function runInput(files: readonly PlannedFile[]): RunInput {

@@ -73,7 +73,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
 async function night(db: Database, outDir: string, options: NightlyOptions): Promise<NightlyResult> {
   await removeLeftovers(outDir, await readdir(outDir));
 
-  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false, rehash: options.rehash, tempDir: options.tempDir });
+  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false, rehash: options.rehash, tempDir: options.tempDir, onWarning: (text) => options.log('warning', text) });
   options.log(
     'ingest',
     `${ingest.files_ingested} new file(s), ${ingest.files_skipped} already ingested: ${n(ingest.messages)} messages, ` +

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../../src/db/database.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
-import { isOutOfDiskSpace, outOfDiskSpace } from '../../src/ingest/disk.js';
+import { diskWarning, isOutOfDiskSpace, outOfDiskSpace } from '../../src/ingest/disk.js';
 import { CliError } from '../../src/errors.js';
 import { fixture, runCli, tempDir } from './helpers.js';
 
@@ -117,5 +117,32 @@ describe('--temp-dir', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
+describe('the disk room a run looks for before it reads', () => {
+  const GB = 1024 ** 3;
+  const MB = 1024 ** 2;
+  const input = { plainBytes: GB, gzipBytes: 0 };
+  const staging = { role: 'staging', path: '/data/f.duckdb.tmp', bytes: 0.85 * GB, device: 1n } as const;
+  const database = { role: 'database', path: '/data/f.duckdb', bytes: 0.2 * GB, device: 1n } as const;
+
+  it('adds up what staging and the database take on one disk', () => {
+    // 0.85 GB + 0.2 GB = 1.05 GB on a disk with 1 GB free
+    expect(diskWarning([{ ...staging, free: GB }, { ...database, free: GB }], input, 384 * MB)).toBe(
+      "this run's 1.0 GB of input may need about 870.4 MB for staging in /data/f.duckdb.tmp and 204.8 MB for the database in /data/f.duckdb, " +
+        'and only 1.0 GB is free on the disk of /data/f.duckdb.tmp. If the disk fills, the run stops and stores nothing: free space, or give --temp-dir a folder on a disk with more room.',
+    );
+    expect(diskWarning([{ ...staging, free: 1.1 * GB }, { ...database, free: 1.1 * GB }], input, 384 * MB)).toBeUndefined();
+  });
+
+  it('names only the disk that is short when staging is elsewhere (--temp-dir)', () => {
+    const warning = diskWarning([{ ...staging, path: '/big/run/staging', device: 2n, free: 10 * GB }, { ...database, free: 100 * MB }], input, 384 * MB);
+    expect(warning).toContain('and only 100.0 MB is free on the disk of /data/f.duckdb. ');
+    expect(diskWarning([{ ...staging, path: '/big/run/staging', device: 2n, free: 10 * GB }, { ...database, free: 300 * MB }], input, 384 * MB)).toBeUndefined();
+  });
+
+  it('says nothing of a run whose staging fits in memory', () => {
+    expect(diskWarning([{ ...staging, free: 0 }, { ...database, free: 0 }], { plainBytes: 300 * MB, gzipBytes: 0 }, 384 * MB)).toBeUndefined();
   });
 });
