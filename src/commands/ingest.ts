@@ -48,7 +48,9 @@ Exit codes: 0 done (rejected lines are counted and listed), 1 failure, 2 usage e
 Examples:
   ocpp-faults ingest exports/                      every supported file below exports/
   ocpp-faults ingest steve.log.gz --tz Europe/Berlin
-  ocpp-faults ingest day.jsonl --strict --json`,
+  ocpp-faults ingest day.jsonl --strict --json
+  ssh csms cat /var/log/steve/steve.log | ocpp-faults ingest -
+  ocpp-faults ingest archive/2025/ --temp-dir /mnt/scratch   a backfill, its staging on a larger disk`,
     )
     .action(async (paths: string[], options: IngestCommandOptions) => {
       refuseTerminalStdin(paths);
