@@ -6,7 +6,7 @@ import { summaryCommand } from './commands/summary.js';
 import { exportCommand } from './commands/export.js';
 import { nightlyCommand } from './commands/nightly.js';
 import { reportCommand } from './commands/report.js';
-import { processOutput } from './tty.js';
+import { processOutput, terminalSafe } from './tty.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -23,6 +23,14 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * An error message line by line, with control characters shown escaped: messages quote file names and DuckDB's
+ * own text, either of which may carry bytes that would drive the terminal.
+ */
+function linesSafe(message: string): string {
+  return message.split('\n').map(terminalSafe).join('\n');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -35,12 +43,12 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.usage;
     }
     if (error instanceof CliError) {
-      processOutput.err(`error: ${error.message}`);
+      processOutput.err(`error: ${linesSafe(error.message)}`);
       if (argv.includes('--debug') && error.cause instanceof Error) processOutput.err(error.cause.stack ?? String(error.cause));
       return error.exitCode;
     }
     const unexpected = error instanceof Error ? error : new Error(String(error));
-    processOutput.err(`error: ${unexpected.message}`);
+    processOutput.err(`error: ${linesSafe(unexpected.message)}`);
     if (argv.includes('--debug')) processOutput.err(unexpected.stack ?? '');
     else processOutput.err('(run again with --debug for the stack trace)');
     return ExitCode.failure;

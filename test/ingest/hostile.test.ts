@@ -196,4 +196,12 @@ describe('hostile input', () => {
       { name: 's[1].csv', line_no: 2, effective_at: '10:00:09' },
     ]);
   });
+
+  it("a file name's control characters are shown escaped in an error, not sent to the terminal", () => {
+    const { path, run } = ingestFile('bad\u001b[31mname\u0007.jsonl', 'hello\nworld\n');
+    expect(run.status).toBe(1);
+    const shown = path.replace('\u001b', '\\x1b').replace('\u0007', '\\x07');
+    expect(run.stderr.split('\n')[0]).toBe(`error: cannot recognise the format of ${shown}.`);
+    expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  });
 });
