@@ -67,7 +67,7 @@ Examples:
           strict: options.strict,
           rehash: options.rehash,
           tempDir: temp?.path,
-          onWarning: (text) => output.err(`warning: ${text}`),
+          onWarning: (text) => output.err(`warning: ${terminalSafe(text)}`),
           onProgress: output.interactive
             ? (done, total) => {
                 progress ??= new Progress(output, 'ingest', total);
