@@ -6,7 +6,7 @@ import { summaryCommand } from './commands/summary.js';
 import { exportCommand } from './commands/export.js';
 import { nightlyCommand } from './commands/nightly.js';
 import { reportCommand } from './commands/report.js';
-import { processOutput, terminalSafe } from './tty.js';
+import { outputFailure, processOutput, terminalSafe } from './tty.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -35,6 +35,14 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    const failure = await outputFailure();
+    if (failure) {
+      processOutput.err(
+        `error: standard output could not be written (${linesSafe(failure.message)}): what this command printed there is incomplete.\n` +
+          'Free space where it goes (or send it elsewhere) and run the command again; a repeated ingest skips the files it stored.',
+      );
+      return ExitCode.failure;
+    }
     return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {

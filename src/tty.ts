@@ -10,15 +10,30 @@ export interface Output {
 }
 
 /**
- * Streams whose reader has gone (`ocpp-faults nightly ... | head -1`): what would be written there is dropped and the
- * run goes on, rather than dying of an unhandled EPIPE with a stack trace halfway through the night's work.
+ * Streams whose reader has gone (`ocpp-faults nightly ... | head -1`) or that cannot be written (`> out.txt` on a full
+ * disk): what would be written there is dropped and the run goes on, rather than dying of an unhandled error with a
+ * stack trace halfway through the night's work. A failed write is kept, for the command to end with (outputFailure).
  */
 const closed = new Set<NodeJS.WriteStream>();
+let stdoutFailure: Error | undefined;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
     closed.add(stream);
+    if (error.code !== 'EPIPE' && stream === process.stdout) stdoutFailure ??= error;
   });
+}
+
+/**
+ * Why standard output could not be written, when it could not (a reader that left is no failure: it wanted no more).
+ * What the command printed there is incomplete, so it must not end as a success.
+ */
+export async function outputFailure(): Promise<Error | undefined> {
+  // a write's error is told after it returns (a file: on the next tick; a pipe: once flushed)
+  if (!closed.has(process.stdout)) {
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return stdoutFailure;
 }
 
 function write(stream: NodeJS.WriteStream, text: string): void {
