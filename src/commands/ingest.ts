@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { Database } from '../db/database.js';
 import { ExitCode } from '../errors.js';
@@ -17,6 +19,7 @@ interface IngestCommandOptions {
   json: boolean;
   rehash: boolean;
   tempDir?: string;
+  dryRun: boolean;
 }
 
 export function ingestCommand(output: Output = processOutput): Command {
@@ -30,6 +33,7 @@ export function ingestCommand(output: Output = processOutput): Command {
     .option('--json', 'print one JSON object with the counts instead of a summary', false)
     .option('--rehash', 'read every file to hash it, even one unchanged since an earlier run read it', false)
     .addOption(tempDirOption())
+    .option('--dry-run', 'read, check and count everything as a run would, then store nothing (a --db that does not exist is not made)', false)
     .addHelpText(
       'after',
       `
@@ -49,13 +53,18 @@ Examples:
   ocpp-faults ingest exports/                      every supported file below exports/
   ocpp-faults ingest steve.log.gz --tz Europe/Berlin
   ocpp-faults ingest day.jsonl --strict --json
+  ocpp-faults ingest new-export/ --dry-run          what a run would store and reject, storing nothing
   ssh csms cat /var/log/steve/steve.log | ocpp-faults ingest -
   ocpp-faults ingest archive/2025/ --temp-dir /mnt/scratch   a backfill, its staging on a larger disk`,
     )
     .action(async (paths: string[], options: IngestCommandOptions) => {
       refuseTerminalStdin(paths);
       const temp = options.tempDir === undefined ? undefined : await RunTempFolder.create(options.tempDir);
-      const db = await Database.open(options.db, { memoryLimit: defaultIngestConfig.memoryLimit, tempDirectory: temp?.staging }).catch(async (error: unknown) => {
+      // a dry run into a database that does not exist yet: one in memory stands for it, empty as the new file would be
+      const dbPath = options.dryRun && !existsSync(options.db) ? ':memory:' : options.db;
+      // its staging waits where the real run's would, not in DuckDB's default for a database in memory (./.tmp)
+      const tempDirectory = temp?.staging ?? (dbPath === ':memory:' ? `${resolve(options.db)}.tmp` : undefined);
+      const db = await Database.open(dbPath, { memoryLimit: defaultIngestConfig.memoryLimit, tempDirectory }).catch(async (error: unknown) => {
         await temp?.remove();
         throw error;
       });
@@ -67,6 +76,7 @@ Examples:
           strict: options.strict,
           rehash: options.rehash,
           tempDir: temp?.path,
+          dryRun: options.dryRun,
           onWarning: (text) => output.err(`warning: ${terminalSafe(text)}`),
           onProgress: output.interactive
             ? (done, total) => {
@@ -77,8 +87,8 @@ Examples:
         });
         progress?.finish();
         if (options.json) output.out(JSON.stringify(ingestJson(result)));
-        else output.out(formatIngestSummary(result, db.path));
-        if (result.rolled_back) {
+        else output.out(formatIngestSummary(result, db.path, options.dryRun ? resolve(options.db) : undefined));
+        if (result.rolled_back && options.strict && result.rejected > 0) {
           output.err(`--strict: ${result.rejected} line(s) rejected, so nothing was stored. Fix the lines listed above, or run without --strict to store the good lines.`);
           process.exitCode = ExitCode.rejected;
         }
@@ -112,7 +122,8 @@ function worthALook(file: FileOutcome): boolean {
   return file.rejected > 0 || (file.status === 'ingested' && file.note !== undefined);
 }
 
-export function formatIngestSummary(result: IngestResult, dbPath: string): string {
+/** The run's summary for a person; `dryRunOf` names the database a dry run stood for. */
+export function formatIngestSummary(result: IngestResult, dbPath: string, dryRunOf?: string): string {
   const lines: string[] = [];
   const n = (value: number) => value.toLocaleString('en-US');
   const listed = result.files.length <= maxFilesListed ? result.files : result.files.filter(worthALook).slice(0, maxFilesListed);
@@ -151,6 +162,7 @@ export function formatIngestSummary(result: IngestResult, dbPath: string): strin
     lines.push('', `Rejected lines${result.rejected > result.rejects.length ? ` (first ${result.rejects.length} of ${n(result.rejected)})` : ''}:`);
     for (const r of result.rejects) lines.push(`  ${terminalSafe(r.file)}:${r.line}: ${terminalSafe(r.reason)}`);
   }
-  if (!result.rolled_back) lines.push('', `Database: ${dbPath}`);
+  if (dryRunOf !== undefined) lines.push('', `Dry run: nothing was stored in ${dryRunOf}.`);
+  else if (!result.rolled_back) lines.push('', `Database: ${dbPath}`);
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { migrate } from '../db/migrations.js';
+import { currentSchemaVersion, migrate, schemaVersion } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
 import { expandInputs, forEachPiece, shownName, hashFile, inspectFile, inspectInto, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
@@ -28,6 +28,8 @@ export interface IngestOptions {
   tempDir?: string;
   /** told, before anything is read, when the disks the run writes to look too small for its input */
   onWarning?: (text: string) => void;
+  /** do everything but keep it: the run's counts and rejects as a real run would give them, with nothing stored */
+  dryRun?: boolean;
 }
 
 export interface Reject {
@@ -54,15 +56,16 @@ export interface IngestResult {
   skipped_lines: number;
   rejects: Reject[];
   files: FileOutcome[];
-  /** true when --strict rolled the run back because lines were rejected */
+  /** true when the run was rolled back: --strict and lines were rejected, or --dry-run */
   rolled_back: boolean;
 }
 
 const maxRejectsListed = 20;
 
-class StrictRejection extends Error {
+/** Ends the run's transaction without keeping it: --strict with rejected lines, or a dry run. */
+class RollBack extends Error {
   constructor(readonly result: IngestResult) {
-    super('rejected lines under --strict');
+    super('the run is rolled back');
   }
 }
 
@@ -98,7 +101,8 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
 }
 
 async function ingestPlanned(db: Database, plannedFiles: readonly PlannedFile[], config: IngestConfig, options: IngestOptions, listedAtMs: number): Promise<IngestResult> {
-  await migrate(db);
+  if (options.dryRun) await requireNoMigration(db);
+  else await migrate(db);
   const staging = await StagingArea.open(db);
   const run = new IngestRun(db, staging, config, options, plannedFiles, listedAtMs);
   try {
@@ -106,16 +110,28 @@ async function ingestPlanned(db: Database, plannedFiles: readonly PlannedFile[],
       await run.start();
       for (const planned of plannedFiles) await run.take(planned);
       await run.finish();
-      if (options.strict && run.result.rejected > 0) throw new StrictRejection(run.result);
+      if (options.dryRun || (options.strict && run.result.rejected > 0)) throw new RollBack(run.result);
     });
   } catch (error) {
-    if (error instanceof StrictRejection) return { ...error.result, rolled_back: true };
+    if (error instanceof RollBack) return { ...error.result, rolled_back: true };
     throw error;
   } finally {
     db.progressListener = undefined;
     await staging.close();
   }
   return run.result;
+}
+
+/**
+ * A dry run changes nothing, its schema included: a new database (in memory) is made as usual, but a file of an
+ * older schema version is refused, since upgrading it is a change that stays.
+ */
+async function requireNoMigration(db: Database): Promise<void> {
+  const version = await currentSchemaVersion(db);
+  if (version === schemaVersion) return;
+  if (version === 0 && db.path === ':memory:') return migrate(db);
+  const why = version === 0 ? 'is not an ocpp-faults database yet' : `has schema version ${version}, which a run upgrades to ${schemaVersion}`;
+  throw new CliError(`${db.path} ${why}, and a dry run changes nothing: run ocpp-faults ingest without --dry-run once, or name another --db.`, ExitCode.failure);
 }
 
 /** Where inputs that can be read only once are copied before the run: made when the first one is met, removed after. */
