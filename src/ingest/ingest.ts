@@ -86,21 +86,21 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   const config = { ...defaultIngestConfig, ...options.config };
   const listedAtMs = Date.now();
   const spool = new SpoolFolder(pieceParent(options));
-  let plannedFiles: PlannedFile[] = [];
+  // the files the run reads: those listed, less the ones known unchanged by their stat once the run has looked
+  const reading = { files: [] as readonly PlannedFile[] };
   try {
-    plannedFiles = await planFiles(inputs, options.format, () => spool.path());
-    const warning = await checkDiskRoom(await runPlaces(db, options), runInput(plannedFiles), memoryLimitBytes(db));
-    if (warning) options.onWarning?.(warning);
-    return await ingestPlanned(db, plannedFiles, config, options, listedAtMs);
+    reading.files = await planFiles(inputs, options.format, () => spool.path());
+    return await ingestPlanned(db, reading, config, options, listedAtMs);
   } catch (error) {
-    if (isOutOfDiskSpace(error)) throw await outOfDiskSpace(error, await runPlaces(db, options), runInput(plannedFiles));
+    if (isOutOfDiskSpace(error)) throw await outOfDiskSpace(error, await runPlaces(db, options), runInput(reading.files));
     throw error;
   } finally {
     await spool.remove();
   }
 }
 
-async function ingestPlanned(db: Database, plannedFiles: readonly PlannedFile[], config: IngestConfig, options: IngestOptions, listedAtMs: number): Promise<IngestResult> {
+async function ingestPlanned(db: Database, reading: { files: readonly PlannedFile[] }, config: IngestConfig, options: IngestOptions, listedAtMs: number): Promise<IngestResult> {
+  const plannedFiles = reading.files;
   if (options.dryRun) await requireNoMigration(db);
   else await migrate(db);
   const staging = await StagingArea.open(db);
@@ -108,6 +108,9 @@ async function ingestPlanned(db: Database, plannedFiles: readonly PlannedFile[],
   try {
     await db.transaction(async () => {
       await run.start();
+      reading.files = run.filesToRead();
+      const warning = await checkDiskRoom(await runPlaces(db, options), runInput(reading.files), memoryLimitBytes(db));
+      if (warning) options.onWarning?.(warning);
       for (const planned of plannedFiles) await run.take(planned);
       await run.finish();
       if (options.dryRun || (options.strict && run.result.rejected > 0)) throw new RollBack(run.result);
@@ -254,12 +257,21 @@ class IngestRun {
     this.nextFileId = this.firstFileId;
   }
 
+  /** The listed files this run will read: all but those an earlier run read and that are unchanged since (by stat). */
+  filesToRead(): PlannedFile[] {
+    return this.plannedFiles.filter((planned) => !this.knownUnchanged(planned));
+  }
+
+  private knownUnchanged(planned: PlannedFile): boolean {
+    const seen = this.seenBefore.get(planned.path);
+    return seen !== undefined && sameStat(seen.stat, planned.stat) && this.known.has(seen.sha256);
+  }
+
   /** Skips the file, stages it, or keeps it for a batch of small JSON-lines files staged together. */
   async take(planned: PlannedFile): Promise<void> {
     const place = this.outcomes.length;
     this.outcomes.push(undefined);
-    const seen = this.seenBefore.get(planned.path);
-    if (seen && sameStat(seen.stat, planned.stat) && this.known.has(seen.sha256)) return this.skip(planned, place, 'already ingested (unchanged since last read)');
+    if (this.knownUnchanged(planned)) return this.skip(planned, place, 'already ingested (unchanged since last read)');
     if (this.knownSizes.has(planned.size) && (await this.isCopy(planned))) return this.skip(planned, place, 'already ingested (same sha256)');
     this.knownSizes.add(planned.size);
     const budget = batchBudget(planned, this.config);
