@@ -1,10 +1,10 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Database } from '../db/database.js';
 import { defaultIngestConfig } from '../ingest/config.js';
 import { CliError, ExitCode } from '../errors.js';
 import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
-import { RunTempFolder } from '../ingest/disk.js';
+import { freeBytes, isOutOfDiskSpace, RunTempFolder } from '../ingest/disk.js';
 import { runResult } from '../analysis/results.js';
 import type { AnalysisWindow } from '../analysis/window.js';
 import { exportResults, type ExportedFile } from '../export/export.js';
@@ -85,21 +85,54 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
   options.log('window', `${window.from} to ${window.to} (${options.window}): ${n(totals?.episodes ?? 0)} error episodes on ${n(totals?.stations_affected ?? 0)} stations`);
 
   const staged = await stagingFolder(outDir);
-  // alerts first: they leave the analysis tables built for this window, which the exports and report reuse
-  const alerts = await buildAlerts(db, { window });
-  await writeFile(join(staged, 'alerts.json'), `${JSON.stringify({ window, alerts }, null, 2)}\n`);
-  const exported = await exportResults(db, staged, { window, format: 'csv' });
-  options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
-  options.log('alerts', alerts.length ? `${alerts.length}: ${countByKind(alerts)}` : 'none');
-  const report = await writeReport(db, join(staged, 'report.html'), { window, alerts });
+  let exported: ExportedFile[];
+  let folder: string;
+  try {
+    // alerts first: they leave the analysis tables built for this window, which the exports and report reuse
+    const alerts = await buildAlerts(db, { window });
+    await writeFile(join(staged, 'alerts.json'), `${JSON.stringify({ window, alerts }, null, 2)}\n`);
+    exported = await exportResults(db, staged, { window, format: 'csv' });
+    options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
+    options.log('alerts', alerts.length ? `${alerts.length}: ${countByKind(alerts)}` : 'none');
+    const report = await writeReport(db, join(staged, 'report.html'), { window, alerts });
 
-  const name = folderName(window);
-  const folder = await publish(outDir, staged, name);
-  options.log('report', join(folder, 'report.html') + ` (${formatBytes(report.bytes)})`);
-  options.log('published', `${folder} (latest -> ${name})`);
+    const name = folderName(window);
+    folder = await publish(outDir, staged, name);
+    options.log('report', join(folder, 'report.html') + ` (${formatBytes(report.bytes)})`);
+    options.log('published', `${folder} (latest -> ${name})`);
+  } catch (error) {
+    // a folder left half-written would take the room a full disk lacks until the next night cleared it
+    await rm(staged, { recursive: true, force: true }).catch(() => undefined);
+    if (isOutOfDiskSpace(error)) throw await outputsDiskFull(error, outDir);
+    throw error;
+  }
 
   const exitCode = ingest.rejected > options.maxRejects ? ExitCode.rejected : ExitCode.ok;
   return { ingest, window, folder, exported, exitCode };
+}
+
+/**
+ * The error of a night whose outputs met a full disk: its ingest is stored, but nothing was published, and the last
+ * complete night stays where `latest` points.
+ */
+export async function outputsDiskFull(error: unknown, outDir: string): Promise<CliError> {
+  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  const free = await freeBytes(outDir);
+  const latest = join(outDir, 'latest');
+  const last = await lstat(latest).then(
+    () => `${latest} still points at the last complete night.`,
+    () => 'No night has been published there yet.',
+  );
+  return new CliError(
+    [
+      `the disk is full: ${detail}`,
+      `The night's ingest is stored (the next night skips its files), but its report, exports and alerts were not published:`,
+      `${last} ${outDir} has ${free === undefined ? 'an unknown amount' : formatBytes(free)} free.`,
+      'Free some space there (or give --out a folder on a disk with more room) and run nightly again.',
+    ].join('\n'),
+    ExitCode.failure,
+    { cause: error },
+  );
 }
 
 /** The window ends at --until, or just after the latest data so that its last event counts. */
