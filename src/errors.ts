@@ -20,3 +20,14 @@ export class CliError extends Error {
 export function usageError(message: string): CliError {
   return new CliError(message, ExitCode.usage);
 }
+
+/**
+ * Whether an error is the disk running full: Node's ENOSPC, or DuckDB's IO Error for a write that failed with it
+ * ('Could not write file "...": No space left on device'), from whichever write met the full disk.
+ */
+export function isOutOfDiskSpace(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || /No space left on device/i.test(e.message)) return true;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
-import { CliError } from '../errors.js';
+import { CliError, isOutOfDiskSpace } from '../errors.js';
 import { exportedResults, materialiseResult, type AnalysisOptions, type ResultName } from '../analysis/results.js';
 import { quoteIdentifier, quoteLiteral } from './columns.js';
 import { writeCsv } from './csv.js';
@@ -40,8 +40,13 @@ export async function exportResults(db: Database, dir: string, options: ExportOp
     const table = await materialiseResult(db, name, options);
     const path = join(target, `${name}.${extensions[options.format]}`);
     const partial = `${path}.partial`;
-    await writeTable(db, table, partial, options.format);
-    await rename(partial, path);
+    try {
+      await writeTable(db, table, partial, options.format);
+      await rename(partial, path);
+    } catch (error) {
+      const hint = isOutOfDiskSpace(error) ? 'The disk is full: free some space there, or export to a folder on a disk with more room.' : `Check that ${target} can be written to.`;
+      throw new CliError(`cannot write ${path}: ${(error as Error).message.split('\n')[0]}\n${hint}`, 1, { cause: error });
+    }
     const { n } = await db.one<{ n: number }>(`select count(*)::bigint as n from ${quoteIdentifier(table)}`);
     written.push({ name, path, rows: n, bytes: (await stat(path)).size });
     await db.run(`drop table if exists ${quoteIdentifier(table)}`);
@@ -56,7 +61,8 @@ async function writeTable(db: Database, table: string, path: string, format: Exp
     // apache-arrow is loaded only when asked for: every other command starts faster without it
     else await (await import('./arrow.js')).writeArrow(db, table, path);
   } catch (error) {
-    await rm(path, { force: true });
+    // the write's own error is the one to tell, not a failure to clean up after it
+    await rm(path, { force: true }).catch(() => undefined);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors.js';
+export { isOutOfDiskSpace } from '../errors.js';
 import { formatBytes } from '../tty.js';
 
 /**
@@ -17,17 +18,6 @@ export interface RunPlaces {
   /** DuckDB's temp_directory (by default `<db>.tmp`) */
   staging: string;
   pieces: string;
-}
-
-/**
- * Whether an error is the disk running full: Node's ENOSPC, or DuckDB's IO Error for a write that failed with it
- * ('Could not write file "...": No space left on device'), from whichever write met the full disk.
- */
-export function isOutOfDiskSpace(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || /No space left on device/i.test(e.message)) return true;
-  }
-  return false;
 }
 
 /** Bytes free to an unprivileged writer on the file system holding `path` (or its folder, when it does not exist yet). */

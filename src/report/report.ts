@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
-import { CliError } from '../errors.js';
+import { CliError, isOutOfDiskSpace } from '../errors.js';
 import { packageRoot } from '../sql/load.js';
 import { collectReportData, type ReportOptions } from './data.js';
 import { renderReport } from './render.js';
@@ -50,7 +50,8 @@ export async function writeReport(db: Database, out: string, options: BuildRepor
     await rename(partial, path);
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined);
-    throw new CliError(`cannot write the report to ${path}: ${(error as Error).message}\nCheck that --out names a file in a folder you can write to.`, 1, { cause: error });
+    const hint = isOutOfDiskSpace(error) ? 'The disk is full: free some space there, or give --out a path on a disk with more room.' : 'Check that --out names a file in a folder you can write to.';
+    throw new CliError(`cannot write the report to ${path}: ${(error as Error).message}\n${hint}`, 1, { cause: error });
   }
   return { ...report, path };
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -84,4 +84,15 @@ describe('summary and export from the command line', { timeout: 60_000 }, () => 
     ]);
     expect(runs.map((r) => r.status)).toEqual([0, 0, 0]);
   }, 120_000);
+
+  test('a file that cannot be written is named with what to check, the files before it kept whole', () => {
+    const out = join(dir, 'blocked');
+    // a folder where the third file's temporary copy would go makes its write fail
+    mkdirSync(join(out, 'recurrence.csv.partial'), { recursive: true });
+    const run = cli(['export', out, '--db', db]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.split('\n').slice(0, 1)).toEqual([expect.stringMatching(new RegExp(`^error: cannot write ${join(out, 'recurrence.csv')}: `))]);
+    expect(run.stderr.split('\n')[1]).toBe(`Check that ${out} can be written to.`);
+    expect(readdirSync(out).sort()).toEqual(['commonality.csv', 'episodes.csv', 'recurrence.csv.partial']);
+  });
 });
