@@ -66,6 +66,12 @@ export class Database {
     return db;
   }
 
+  /** The memory limit it was opened with in MB, when it was given in MB; undefined for DuckDB's own. */
+  get memoryLimitMb(): number | undefined {
+    const mb = this.memoryLimit === undefined ? undefined : /^(\d+)\s*MB$/i.exec(this.memoryLimit);
+    return mb ? Number(mb[1]) : undefined;
+  }
+
   /**
    * Another connection to the same open database, with its own transactions: ingest stages files on one while the
    * run's transaction is open on this one. Closing it leaves the database open.

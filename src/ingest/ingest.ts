@@ -162,8 +162,7 @@ async function runPlaces(db: Database, options: IngestOptions): Promise<RunPlace
 
 /** The database's memory limit in bytes: what a run's staging may take before it waits on disk. */
 function memoryLimitBytes(db: Database): number {
-  const mb = /^(\d+)\s*MB$/i.exec(db.memoryLimit ?? defaultIngestConfig.memoryLimit);
-  return (mb ? Number(mb[1]) : 384) * 1024 * 1024;
+  return (db.memoryLimitMb ?? Number.parseInt(defaultIngestConfig.memoryLimit, 10)) * 1024 * 1024;
 }
 
 function runInput(files: readonly PlannedFile[]): RunInput {

@@ -44,8 +44,7 @@ export class StagingArea {
       throw error;
     }
     // the limit the database was opened with, which a run raises for its pieces; DuckDB's own is left alone
-    const mb = writer.memoryLimit === undefined ? undefined : /^(\d+)\s*MB$/i.exec(writer.memoryLimit);
-    return new StagingArea(stager, writer, mb ? Number(mb[1]) : undefined);
+    return new StagingArea(stager, writer, writer.memoryLimitMb);
   }
 
   /**
