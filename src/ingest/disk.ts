@@ -1,7 +1,6 @@
 import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors.js';
-export { isOutOfDiskSpace } from '../errors.js';
 import { formatBytes } from '../tty.js';
 
 /**

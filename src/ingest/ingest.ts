@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchUnreadable, filesCounts, stageBatch, stageFile, stageLineBatch, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
 import { StagingArea } from './staging.js';
-import { CliError, ExitCode } from '../errors.js';
-import { checkDiskRoom, isOutOfDiskSpace, outOfDiskSpace, type RunInput, type RunPlaces } from './disk.js';
+import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
+import { checkDiskRoom, outOfDiskSpace, type RunInput, type RunPlaces } from './disk.js';
 import { duckdb } from '../db/duckdb.js';
 
 export interface IngestOptions {

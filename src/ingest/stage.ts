@@ -1,12 +1,11 @@
 import { traceQuery, type Database } from '../db/database.js';
 import { duckdb } from '../db/duckdb.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
 import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
 import type { LineShape } from './files.js';
 import { csvColumnAliases, findColumn, statusColumnAliases, type CsvLayout, type Detected } from './detect.js';
 import type { StagingArea } from './staging.js';
-import { isOutOfDiskSpace } from './disk.js';
 
 export interface FileCounts {
   lines: number;

@@ -3,7 +3,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../../src/db/database.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
-import { diskWarning, isOutOfDiskSpace, outOfDiskSpace } from '../../src/ingest/disk.js';
+import { diskWarning, outOfDiskSpace } from '../../src/ingest/disk.js';
+import { isOutOfDiskSpace } from '../../src/errors.js';
 import { CliError } from '../../src/errors.js';
 import { fixture, runCli, tempDir } from './helpers.js';
 
