@@ -55,6 +55,10 @@ export interface RunInput {
 }
 
 function inputNeeds({ plainBytes, gzipBytes }: RunInput): string[] {
+  // nothing listed yet: the disk filled while standard input or a pipe was being copied, before the run began
+  if (plainBytes === 0 && gzipBytes === 0) {
+    return ['Standard input and named pipes are copied whole into the pieces folder before the run reads them: the copy', 'needs as much room as the stream, and the run then needs its own room as for a file.'];
+  }
   const staging = formatBytes(plainBytes * stagingBytesPerInputByte);
   const database = formatBytes(plainBytes * databaseBytesPerInputByte);
   const input = gzipBytes === 0 ? `${formatBytes(plainBytes)} of input` : `${formatBytes(plainBytes)} of plain input`;

@@ -147,3 +147,17 @@ describe('the disk room a run looks for before it reads', () => {
     expect(diskWarning([{ ...staging, free: 0 }, { ...database, free: 0 }], { plainBytes: 300 * MB, gzipBytes: 0 }, 384 * MB)).toBeUndefined();
   });
 });
+
+describe('a disk that fills while standard input is copied', () => {
+  it('says the copy needs the room, not that the input needs none', async () => {
+    const dir = tempDir();
+    const nodeFull = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const error = await outOfDiskSpace(nodeFull, { database: join(dir, 'f.duckdb'), staging: join(dir, 'run', 'staging'), pieces: join(dir, 'run') }, { plainBytes: 0, gzipBytes: 0 });
+    expect(error.message.split('\n').slice(0, 4)).toEqual([
+      'the disk is full: ENOSPC: no space left on device, write',
+      'Nothing was stored: the database is as it was before this run.',
+      'Standard input and named pipes are copied whole into the pieces folder before the run reads them: the copy',
+      'needs as much room as the stream, and the run then needs its own room as for a file.',
+    ]);
+  });
+});
