@@ -31,3 +31,8 @@ export function isOutOfDiskSpace(error: unknown): boolean {
   }
   return false;
 }
+
+/** The first line of an error's message: DuckDB's go on with hints and context a one-line summary leaves out. */
+export function errorFirstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

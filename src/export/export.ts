@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
-import { CliError, isOutOfDiskSpace } from '../errors.js';
+import { CliError, errorFirstLine, isOutOfDiskSpace } from '../errors.js';
 import { exportedResults, materialiseResult, type AnalysisOptions, type ResultName } from '../analysis/results.js';
 import { quoteIdentifier, quoteLiteral } from './columns.js';
 import { writeCsv } from './csv.js';
@@ -45,7 +45,7 @@ export async function exportResults(db: Database, dir: string, options: ExportOp
       await rename(partial, path);
     } catch (error) {
       const hint = isOutOfDiskSpace(error) ? 'The disk is full: free some space there, or export to a folder on a disk with more room.' : `Check that ${target} can be written to.`;
-      throw new CliError(`cannot write ${path}: ${(error as Error).message.split('\n')[0]}\n${hint}`, 1, { cause: error });
+      throw new CliError(`cannot write ${path}: ${errorFirstLine(error)}\n${hint}`, 1, { cause: error });
     }
     const { n } = await db.one<{ n: number }>(`select count(*)::bigint as n from ${quoteIdentifier(table)}`);
     written.push({ name, path, rows: n, bytes: (await stat(path)).size });

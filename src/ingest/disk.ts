@@ -1,6 +1,6 @@
 import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, errorFirstLine, ExitCode } from '../errors.js';
 import { formatBytes } from '../tty.js';
 
 /**
@@ -19,17 +19,24 @@ export interface RunPlaces {
   pieces: string;
 }
 
-/** Bytes free to an unprivileged writer on the file system holding `path` (or its folder, when it does not exist yet). */
-export async function freeBytes(path: string): Promise<number | undefined> {
-  for (const candidate of [path, dirname(path)]) {
+/**
+ * The file system holding `path`, or the one it would be on once made (that of its nearest folder that exists): its
+ * device number, and the bytes free there to an unprivileged writer.
+ */
+async function fileSystemOf(path: string): Promise<{ device: bigint; free: number } | undefined> {
+  for (let at = resolve(path); ; at = dirname(at)) {
     try {
-      const fs = await statfs(candidate);
-      return fs.bavail * fs.bsize;
+      const [info, fs] = await Promise.all([stat(at, { bigint: true }), statfs(at)]);
+      return { device: info.dev, free: fs.bavail * fs.bsize };
     } catch {
-      // not there (yet): its folder's file system is the one it would be on
+      if (dirname(at) === at) return undefined;
     }
   }
-  return undefined;
+}
+
+/** Bytes free on the file system that holds `path` (or would hold it). */
+export async function freeBytes(path: string): Promise<number | undefined> {
+  return (await fileSystemOf(path))?.free;
 }
 
 /** Each place with what was free on its file system, as aligned rows. */
@@ -74,9 +81,8 @@ function inputNeeds({ plainBytes, gzipBytes }: RunInput): string[] {
  * takes, what is free where it writes, and what to do.
  */
 export async function outOfDiskSpace(error: unknown, places: RunPlaces, input: RunInput): Promise<CliError> {
-  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
   const message = [
-    `the disk is full: ${detail}`,
+    `the disk is full: ${errorFirstLine(error)}`,
     'Nothing was stored: the database is as it was before this run.',
     ...inputNeeds(input),
     'Free space where it wrote, when it stopped:',
@@ -145,29 +151,17 @@ export function diskWarning(needs: readonly PlaceNeed[], input: RunInput, inMemo
   );
 }
 
-/** The device number of the file system that holds `path`, or would hold it once made. */
-export async function deviceOf(path: string): Promise<bigint | undefined> {
-  for (let at = resolve(path); ; at = dirname(at)) {
-    try {
-      return (await stat(at, { bigint: true })).dev;
-    } catch {
-      if (dirname(at) === at) return undefined;
-    }
-  }
-}
-
 /** The warning for a run about to write its input to these places, when their disks look too small. */
 export async function checkDiskRoom(places: RunPlaces, input: RunInput, inMemoryBytes: number): Promise<string | undefined> {
-  if (input.plainBytes <= inMemoryBytes) return undefined;
   const needs: PlaceNeed[] = [];
   for (const [role, path, bytes] of [
     ['staging', places.staging, input.plainBytes * stagingBytesPerInputByte],
     ['database', places.database, input.plainBytes * databaseBytesPerInputByte],
   ] as const) {
-    const [device, free] = await Promise.all([deviceOf(path), freeBytes(path)]);
+    const fileSystem = await fileSystemOf(path);
     // a file system that cannot be asked is left to fail, if it does, with its own message
-    if (device === undefined || free === undefined) return undefined;
-    needs.push({ role, path, bytes, device, free });
+    if (fileSystem === undefined) return undefined;
+    needs.push({ role, path, bytes, ...fileSystem });
   }
   return diskWarning(needs, input, inMemoryBytes);
 }

@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
 
 export interface InputFile {
   path: string;
@@ -142,7 +142,7 @@ async function spool(source: Readable, copy: string, shownAs: string): Promise<I
   try {
     await pipeline(source, createWriteStream(copy, { flags: 'wx' }));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw error;
+    if (isOutOfDiskSpace(error)) throw error;
     throw new CliError(`cannot read ${shownAs}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
   }
   return { ...inputFile(copy, (await statFile(copy)).stat), shownAs };

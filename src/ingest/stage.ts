@@ -1,6 +1,6 @@
 import { traceQuery, type Database } from '../db/database.js';
 import { duckdb } from '../db/duckdb.js';
-import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
+import { CliError, errorFirstLine, ExitCode, isOutOfDiskSpace } from '../errors.js';
 import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
 import type { LineShape } from './files.js';
@@ -77,7 +77,7 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
   } catch (error) {
     // a full disk is no fault of the file's: the run says so, and where it wrote
     if (error instanceof CliError || isOutOfDiskSpace(error)) throw error;
-    throw new CliError(`cannot read ${input.path}: ${firstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
+    throw new CliError(`cannot read ${input.path}: ${errorFirstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
   }
   // the JSON reader path's lines are all frames, unpacked already: no unreadable or cut lines to look for
   if (unpacked) return storeFrames(writer, staging, input, { unpacked });
@@ -239,10 +239,6 @@ async function numberUnreadableLines(db: Database, read: ReadParams): Promise<vo
   if (!errors || errors.n === 0) return;
   await db.runNamed('ingest/renumber_lines', { line_offset: read.line_offset });
   await db.runNamed('ingest/unreadable_lines', { max_line_bytes: read.max_line_bytes, raw_chars: read.raw_chars, line_offset: read.line_offset });
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
 /** Regular expressions for one CSV record, built from the sniffed delimiter (one of , ; tab |). */

@@ -2,7 +2,7 @@ import { lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Database } from '../db/database.js';
 import { defaultIngestConfig } from '../ingest/config.js';
-import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
+import { CliError, errorFirstLine, ExitCode, isOutOfDiskSpace } from '../errors.js';
 import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
 import { freeBytes, RunTempFolder } from '../ingest/disk.js';
 import { runResult } from '../analysis/results.js';
@@ -116,7 +116,6 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
  * complete night stays where `latest` points.
  */
 export async function outputsDiskFull(error: unknown, outDir: string): Promise<CliError> {
-  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
   const free = await freeBytes(outDir);
   const latest = join(outDir, 'latest');
   const last = await lstat(latest).then(
@@ -125,7 +124,7 @@ export async function outputsDiskFull(error: unknown, outDir: string): Promise<C
   );
   return new CliError(
     [
-      `the disk is full: ${detail}`,
+      `the disk is full: ${errorFirstLine(error)}`,
       `The night's ingest is stored (the next night skips its files), but its report, exports and alerts were not published:`,
       `${last} ${outDir} has ${free === undefined ? 'an unknown amount' : formatBytes(free)} free.`,
       'Free some space there (or give --out a folder on a disk with more room) and run nightly again.',
