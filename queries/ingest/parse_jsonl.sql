@@ -38,11 +38,22 @@ picked as (
         ]), x -> x is not null)[1] end)), '') as station_id,
         lower(trim(j.direction)) as direction_text,
         j.message as elements,
-        -- a frame that is not an array (a JSON string holding one, or something else) or under another key
+        -- a frame that is not an array (a JSON string holding one, or something else) or under another key: the
+        -- first array among the keys, else the first string, else the first other value (as read_jsonl_direct)
         case when valid and j.message is null then
-            list_filter(json_extract(line, ['$.message', '$.frame', '$.msg']), x -> x is not null and json_type(x) <> 'NULL')[1]
-        end as message
+            json_extract(line, ['$.message', '$.frame', '$.msg'])
+        end as frame_values
     from objects
+),
+picked_frame as (
+    select
+        * exclude (frame_values),
+        coalesce(
+            list_filter(frame_values, x -> json_type(x) = 'ARRAY')[1],
+            list_filter(frame_values, x -> json_type(x) = 'VARCHAR')[1],
+            list_filter(frame_values, x -> x is not null and json_type(x) <> 'NULL')[1]
+        ) as message
+    from picked
 ),
 typed as (
     -- typed values; a frame sent as a JSON string is unwrapped; an array under an alias key is taken apart
@@ -52,7 +63,7 @@ typed as (
         direction_of(direction_text) as direction,
         coalesce(elements, case when json_type(message) = 'ARRAY' then json_transform(message, '["JSON"]') end) as frame_elements,
         case when json_type(message) = 'VARCHAR' then json_extract_string(message, '$') when json_type(message) <> 'ARRAY' then message::varchar end as frame
-    from picked
+    from picked_frame
 ),
 judged as (
     -- what to do with the line, and why

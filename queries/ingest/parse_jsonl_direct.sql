@@ -11,6 +11,6 @@ select
     received_at,
     direction,
     frame_elements,
-    null::varchar as frame
+    frame
 from stage_json s
 cross join stage_piece p

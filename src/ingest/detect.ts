@@ -19,6 +19,61 @@ export interface Detected {
   format: Format;
   gzip: boolean;
   csv?: CsvLayout;
+  /** ocpp-jsonl: the keys DuckDB's JSON reader is to read (jsonLinesKeys) */
+  jsonKeys?: JsonLinesKeys;
+}
+
+/**
+ * The keys of an ocpp-jsonl line, each group in the order a line's value is taken (the first present wins), as
+ * parse_jsonl takes them line by line. Case matters, as it does to DuckDB's JSON reader.
+ */
+export const jsonKeyAliases = {
+  time: ['timestamp', 'receivedAt', 'received_at', 'time', 'ts'],
+  station: ['chargeBoxId', 'chargePointId', 'stationId', 'station_id', 'identity', 'charge_box_id', 'charge_point_id'],
+  frame: ['message', 'frame', 'msg'],
+} as const;
+
+/**
+ * What DuckDB's JSON reader reads of a JSON-lines file: of each group of jsonKeyAliases, the keys up to the last one
+ * its first lines use. Every key before it is read too, so that a line holding two of them yields the value that
+ * the line-by-line path takes, and a line using a later key yields none, which sends the file down that path.
+ * `framesAsText`: some first line sends its frame as a JSON string holding the array, so frames are read as JSON
+ * texts and parsed, not as arrays (which reads a string as null).
+ */
+export interface JsonLinesKeys {
+  time: string[];
+  station: string[];
+  frame: string[];
+  framesAsText: boolean;
+}
+
+/** The keys of jsonKeyAliases that the JSON-object lines among `lines` use (see JsonLinesKeys). */
+export function jsonLinesKeys(lines: readonly string[]): JsonLinesKeys {
+  const last = { time: 0, station: 0, frame: 0 };
+  let framesAsText = false;
+  for (const line of lines) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
+    const object = value as Record<string, unknown>;
+    for (const group of ['time', 'station', 'frame'] as const) {
+      jsonKeyAliases[group].forEach((key, i) => {
+        if (key in object) last[group] = Math.max(last[group], i);
+      });
+    }
+    const frames = jsonKeyAliases.frame.map((key) => object[key]);
+    if (!frames.some(Array.isArray) && frames.some((f) => typeof f === 'string')) framesAsText = true;
+  }
+  return {
+    time: jsonKeyAliases.time.slice(0, last.time + 1),
+    station: jsonKeyAliases.station.slice(0, last.station + 1),
+    frame: jsonKeyAliases.frame.slice(0, last.frame + 1),
+    framesAsText,
+  };
 }
 
 const sniffBytes = 64 * 1024;
@@ -196,18 +251,24 @@ function jsonNotInLines(head: string): string | undefined {
 }
 
 /** Decides a file's format from its first lines. */
-function detectFromHead({ text: head, cut }: Head): { format: Format; csv?: CsvLayout } | undefined {
+/** The first 50 lines of a head that are not blank; a head of a file that goes on may end inside a line, which is left out. */
+function headSample({ text: head, cut }: Head): { lines: string[]; complete: string[]; sample: string[] } {
   const lines = head.split('\n');
-  // a head of a file that goes on may end inside a line
   const complete = cut && lines.length > 1 ? lines.slice(0, -1) : lines;
   const sample = complete.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 50);
+  return { lines, complete, sample };
+}
+
+function detectFromHead(head: Head): Omit<Detected, 'gzip'> | undefined {
+  const { lines, complete, sample } = headSample(head);
+  const { cut } = head;
   if (sample.length === 0) return undefined;
   const first = sample[0]!;
   // any of the first lines: the first may be a broken one (bytes that are not UTF-8, a line cut short)
-  if (sample.slice(0, 10).some(looksLikeJsonLine)) return { format: 'ocpp-jsonl' };
+  if (sample.slice(0, 10).some(looksLikeJsonLine)) return { format: 'ocpp-jsonl', jsonKeys: jsonLinesKeys(sample) };
   // a first line longer than the longest head: known by its keys
-  if (first.trimStart().startsWith('{') && cut && lines.length === 1 && messageKey.test(first)) return { format: 'ocpp-jsonl' };
-  if (head.includes('WebSocketLogger') || (steveLine.test(first) && /\[chargeBoxId=/.test(head))) return { format: 'steve-log' };
+  if (first.trimStart().startsWith('{') && cut && lines.length === 1 && messageKey.test(first)) return { format: 'ocpp-jsonl', jsonKeys: jsonLinesKeys([]) };
+  if (head.text.includes('WebSocketLogger') || (steveLine.test(first) && /\[chargeBoxId=/.test(head.text))) return { format: 'steve-log' };
   const layout = csvLayout(complete);
   if (layout) {
     if (looksLikeStatusCsv(layout) && !looksLikeFramesCsv(layout)) return { format: 'status-csv', csv: layout };
@@ -232,9 +293,10 @@ export async function detectFormat(readPath: string, requested: Format | 'auto',
       if (!layout) throw new CliError(`${path}: no CSV header found; a ${requested} file starts with a header row.`);
       return { format: requested, gzip, csv: layout };
     }
+    if (requested === 'ocpp-jsonl') return { format: requested, gzip, jsonKeys: jsonLinesKeys(headSample(head).sample) };
     return { format: requested, gzip };
   }
-  if (head.text.trim() === '') return { format: 'ocpp-jsonl', gzip };
+  if (head.text.trim() === '') return { format: 'ocpp-jsonl', gzip, jsonKeys: jsonLinesKeys([]) };
   const detected = detectFromHead(head);
   if (!detected) {
     throw new CliError(

@@ -544,7 +544,7 @@ async function stagePieces(
   // DuckDB's readers would take such a path as a pattern, and read every file it matches: it is read from its pieces
   if (!large && !readsAsPattern(planned.path)) {
     const inspecting = inspect(planned);
-    earlyRead = planned.detected.format === 'ocpp-jsonl' && config.readJsonDirectly && (await readJsonEarly(staging, { paths: [planned.path], gzip: planned.detected.gzip }, tz));
+    earlyRead = planned.detected.format === 'ocpp-jsonl' && config.readJsonDirectly && (await readJsonEarly(staging, { paths: [planned.path], gzip: planned.detected.gzip, keys: planned.detected.jsonKeys }, tz));
     facts = await inspecting;
   }
   if (facts && !facts.needsLineEndFix) {
@@ -634,11 +634,12 @@ const maxBatchFiles = 1000;
 
 /**
  * Files staged together have one format, and the same CSV layout: a batch of a line-based format is written into one
- * piece and read with one layout. JSON lines batch by compression, since DuckDB's reader reads the files themselves.
+ * piece and read with one layout. JSON lines batch by compression and the keys their lines use, since DuckDB's
+ * reader reads the files themselves, all with one set of keys.
  */
 function batchKey(planned: PlannedFile): string {
-  const { format, gzip, csv } = planned.detected;
-  return JSON.stringify([format, format === 'ocpp-jsonl' && gzip, csv?.delimiter, csv?.headerLine, csv?.columns]);
+  const { format, gzip, csv, jsonKeys } = planned.detected;
+  return JSON.stringify([format, format === 'ocpp-jsonl' && gzip, csv?.delimiter, csv?.headerLine, csv?.columns, jsonKeys]);
 }
 
 /**
@@ -660,7 +661,7 @@ async function stageBatchOf(
     for (const file of planned) facts.push(await inspect(file));
     return facts;
   })();
-  const read = await readJsonEarly(staging, { paths: planned.map((f) => f.path), gzip: planned[0]!.detected.gzip }, tz);
+  const read = await readJsonEarly(staging, { paths: planned.map((f) => f.path), gzip: planned[0]!.detected.gzip, keys: planned[0]!.detected.jsonKeys }, tz);
   const facts = await inspecting;
   if (!read) return { unusable: planned.map((_, i) => i) };
   const files: InspectedFile[] = planned.map((f, i) => ({ ...f, ...facts[i]! }));

@@ -4,7 +4,7 @@ import { CliError, errorFirstLine, ExitCode, isOutOfDiskSpace } from '../errors.
 import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
 import type { LineShape } from './files.js';
-import { csvColumnAliases, findColumn, statusColumnAliases, type CsvLayout, type Detected } from './detect.js';
+import { csvColumnAliases, findColumn, jsonLinesKeys, statusColumnAliases, type CsvLayout, type Detected, type JsonLinesKeys } from './detect.js';
 import type { StagingArea } from './staging.js';
 
 export interface FileCounts {
@@ -98,14 +98,32 @@ async function startPiece(staging: StagingArea): Promise<void> {
  * rule the path out, drops it. False when the reader fails: the next piece starts a fresh catalog (the early one is
  * dropped with it) and reads the file the usual way, which says why.
  */
-export async function readJsonEarly(staging: StagingArea, files: { paths: readonly string[]; gzip: boolean }, tz: string): Promise<boolean> {
+export async function readJsonEarly(staging: StagingArea, files: { paths: readonly string[]; gzip: boolean; keys: JsonLinesKeys | undefined }, tz: string): Promise<boolean> {
   await startPiece(staging);
   try {
-    await staging.stager.runNamed('ingest/read_jsonl_direct', { paths: duckdb.listValue([...files.paths]), compression: files.gzip ? 'gzip' : 'uncompressed', tz });
+    await readJson(staging.stager, files.paths, files.gzip, files.keys, tz);
     return true;
   } catch {
     return false;
   }
+}
+
+/** DuckDB's JSON reader over `paths` into stage_json, reading the keys the files' first lines use. */
+async function readJson(db: Database, paths: readonly string[], gzip: boolean, keys: JsonLinesKeys = jsonLinesKeys([]), tz: string): Promise<void> {
+  const frameType = keys.framesAsText ? 'JSON' : 'JSON[]';
+  const columns: Record<string, string> = {};
+  for (const key of [...keys.time, ...keys.station, 'direction']) columns[key] = 'VARCHAR';
+  for (const key of keys.frame) columns[key] = frameType;
+  await db.runNamed('ingest/read_jsonl_direct', {
+    paths: duckdb.listValue([...paths]),
+    compression: gzip ? 'gzip' : 'uncompressed',
+    tz,
+    columns: duckdb.structValue(columns),
+    time_keys: duckdb.listValue(keys.time),
+    station_keys: duckdb.listValue(keys.station),
+    frame_keys: duckdb.listValue(keys.frame),
+    frames_as_text: keys.framesAsText,
+  });
 }
 
 /** Whether the JSON reader path can take a file of these lines at all (a gzip file cut short, or very long lines, cannot). */
@@ -123,8 +141,7 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
     if (input.earlyRead) await db.runNamed('ingest/drop_stage_json');
     return false;
   }
-  const compression = input.gzip ? 'gzip' : 'uncompressed';
-  if (!input.earlyRead) await db.runNamed('ingest/read_jsonl_direct', { paths: duckdb.listValue([read.path]), compression, tz: input.tz });
+  if (!input.earlyRead) await readJson(db, [read.path], input.gzip, input.detected.jsonKeys, input.tz);
   if ((await unusableFiles(db, [input.lines.lines])).length > 0) {
     await db.runNamed('ingest/drop_stage_json');
     return false;

@@ -134,8 +134,8 @@ describe('small JSON-lines files in one run', () => {
     const write = (name: string, lines: string[]) => writeFileSync(join(dir, name), lines.join('\n') + '\n');
     write('a.jsonl', [heartbeat(0), heartbeat(1)]);
     write('b.jsonl', [heartbeat(2)]);
-    // a frame sent as a JSON string: well-formed, but for the line-by-line path
-    write('c.jsonl', [heartbeat(3), JSON.stringify({ timestamp: '2026-03-02T10:00:04Z', chargeBoxId: 'CP-1', direction: 'in', message: JSON.stringify([2, 'h4', 'Heartbeat', {}]) })]);
+    // a line over 1 MB (a DataTransfer): well-formed, but for the line-by-line path
+    write('c.jsonl', [heartbeat(3), JSON.stringify({ timestamp: '2026-03-02T10:00:04Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'h4', 'DataTransfer', { vendorId: 'x', data: 'y'.repeat(1100 * 1024) }] })]);
     write('d.jsonl', [heartbeat(5), heartbeat(6), heartbeat(7)]);
     write('e.jsonl', [heartbeat(8), heartbeat(9), heartbeat(10), heartbeat(11)]);
     const run = await ingestTraced([dir]);
@@ -148,6 +148,29 @@ describe('small JSON-lines files in one run', () => {
       [3, 1, 'h3'], [3, 2, 'h4'],
       [4, 1, 'h5'], [4, 2, 'h6'], [4, 3, 'h7'],
       [5, 1, 'h8'], [5, 2, 'h9'], [5, 3, 'h10'], [5, 4, 'h11'],
+    ]);
+  });
+
+  it('batch files whose lines use the same keys, and read each batch with its keys', async () => {
+    const dir = tempDir();
+    const write = (name: string, lines: string[]) => writeFileSync(join(dir, name), lines.join('\n') + '\n');
+    const renamed = (second: number) => {
+      const { timestamp, chargeBoxId, direction, message } = JSON.parse(heartbeat(second)) as Record<string, unknown>;
+      return JSON.stringify({ receivedAt: timestamp, chargePointId: chargeBoxId, direction, frame: JSON.stringify(message) });
+    };
+    write('a.jsonl', [heartbeat(0), heartbeat(1)]);
+    write('b.jsonl', [renamed(2)]);
+    write('c.jsonl', [renamed(3), renamed(4)]);
+    write('d.jsonl', [heartbeat(5)]);
+    const run = await ingestTraced([dir]);
+    // a, then b and c together, then d
+    expect(run).toMatchObject({ directPieces: 3, linePieces: 0 });
+    expect(run.result).toMatchObject({ files_ingested: 4, messages: 6, rejected: 0, skipped_lines: 0 });
+    expect(run.messages.map((m) => [m.file_id, m.line_no, m.unique_id])).toEqual([
+      [1, 1, 'h0'], [1, 2, 'h1'],
+      [2, 1, 'h2'],
+      [3, 1, 'h3'], [3, 2, 'h4'],
+      [4, 1, 'h5'],
     ]);
   });
 

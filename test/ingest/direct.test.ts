@@ -308,3 +308,81 @@ describe('an answer whose CALL came ten minutes before it', () => {
     }
   });
 });
+
+describe('JSON lines with the usual aliases of the keys, or frames sent as JSON strings', () => {
+  /** A generated fleet log rewritten line by line with `rewrite` (each line's object and its number, from 0). */
+  async function fleetAs(name: string, rewrite: (line: Record<string, unknown>, i: number) => Record<string, unknown>): Promise<string> {
+    const dir = tempDir();
+    const plain = join(dir, 'plain.jsonl');
+    await generateFleet({ messages: 6000, seed: 5, stations: 8, out: plain });
+    const lines = readFileSync(plain, 'utf8').trimEnd().split('\n');
+    const path = join(dir, name);
+    writeFileSync(path, lines.map((line, i) => JSON.stringify(rewrite(JSON.parse(line) as Record<string, unknown>, i))).join('\n') + '\n');
+    return path;
+  }
+
+  const renamed = ({ timestamp, chargeBoxId, direction, message }: Record<string, unknown>) => ({ receivedAt: timestamp, chargePointId: chargeBoxId, direction, frame: message });
+  const asText = (line: Record<string, unknown>) => ({ ...line, message: JSON.stringify(line.message) });
+
+  it.each([
+    ['other key names', renamed],
+    ['frames as JSON strings', asText],
+    ['both', (line: Record<string, unknown>) => ({ ...renamed(line), frame: JSON.stringify(line.message) })],
+    // the first lines use both spellings: the reader reads both, taking the one the line-by-line path takes
+    ['two spellings among the first lines', (line: Record<string, unknown>, i: number) => (i % 2 === 0 ? line : renamed(line))],
+    ['arrays and strings among the first lines', (line: Record<string, unknown>, i: number) => (i % 3 === 0 ? asText(line) : line)],
+  ])('are read by the JSON reader, and stored as the line-by-line path stores them: %s', async (_, rewrite) => {
+    const path = await fleetAs('fleet.jsonl', rewrite);
+    const direct = await ingestWith(path, {});
+    expect(direct).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(direct.result).toMatchObject({ messages: 6000, rejected: 0, skipped_lines: 0, duplicates: 0 });
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(lineByLine.linePieces).toBe(1);
+    expect(direct.stored).toEqual(lineByLine.stored);
+    // the same messages as the plain file gives
+    const plain = await ingestWith(join(path, '../plain.jsonl'), {});
+    const withoutFile = (rows: Record<string, unknown>[]) => rows.map(({ file_id: _, ...rest }) => rest);
+    expect(withoutFile(direct.stored.messages)).toEqual(withoutFile(plain.stored.messages));
+  });
+
+  it('take, from a line that holds two of them, the key the line-by-line path takes, on either path', async () => {
+    const line = (fields: Record<string, unknown>) => JSON.stringify({ chargeBoxId: 'CP-1', direction: 'in', ...fields });
+    const path = join(tempDir(), 'two-keys.jsonl');
+    writeFileSync(path, [
+      line({ receivedAt: '2026-03-02T10:00:00Z', message: [2, 'a', 'Heartbeat', {}] }),
+      // timestamp comes first, receivedAt is left
+      line({ receivedAt: '2026-03-02T11:00:00Z', timestamp: '2026-03-02T10:00:01Z', message: [2, 'b', 'Heartbeat', {}] }),
+      // the array under frame, not the string under message
+      line({ timestamp: '2026-03-02T10:00:02Z', message: '[2,"wrong","Heartbeat",{}]', frame: [2, 'c', 'Heartbeat', {}] }),
+      // a string under message holding a frame that is not OCPP-J: rejected with the string as its raw text
+      line({ timestamp: '2026-03-02T10:00:03Z', message: '[9, "d"]' }),
+      // chargeBoxId null: chargePointId
+      line({ timestamp: '2026-03-02T10:00:04Z', chargeBoxId: null, chargePointId: 'CP-2', message: [2, 'e', 'Heartbeat', {}] }),
+    ].join('\n') + '\n');
+    for (const readJsonDirectly of [true, false]) {
+      const run = await ingestWith(path, { readJsonDirectly });
+      expect(run).toMatchObject(readJsonDirectly ? { directPieces: 1, linePieces: 0 } : { directPieces: 0, linePieces: 1 });
+      expect(run.stored.messages.map((m) => [m.line_no, m.station_id, (m.received_at as Date).toISOString(), m.unique_id])).toEqual([
+        [1, 'CP-1', '2026-03-02T10:00:00.000Z', 'a'],
+        [2, 'CP-1', '2026-03-02T10:00:01.000Z', 'b'],
+        [3, 'CP-1', '2026-03-02T10:00:02.000Z', 'c'],
+        [5, 'CP-2', '2026-03-02T10:00:04.000Z', 'e'],
+      ]);
+      expect(run.stored.rejects.map((r) => [r.line_no, r.reason, r.raw])).toEqual([
+        [4, 'frame is not an OCPP-J array: message type id must be 2, 3 or 4', '[9, "d"]'],
+      ]);
+    }
+  });
+
+  it('send a file to the line-by-line path when a later line uses a key its first lines did not', async () => {
+    // past the 50 lines the format is told from, one line with time for timestamp
+    const lines = Array.from({ length: 60 }, (_, i) => heartbeat(i));
+    lines.push(JSON.stringify({ time: '2026-03-02T11:00:00Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'late', 'Heartbeat', {}] }));
+    const path = join(tempDir(), 'late-alias.jsonl');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const run = await ingestWith(path, {});
+    expect(run).toMatchObject({ directPieces: 0, linePieces: 1 });
+    expect(run.result).toMatchObject({ messages: 61, rejected: 0 });
+    expect(run.messages.at(-1)).toMatchObject({ line_no: 61, unique_id: 'late' });
+  });
+});
