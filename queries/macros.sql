@@ -48,30 +48,16 @@ create or replace temp macro direction_of(text) as
 -- Strings in a JSON payload may arrive as numbers; normalise to text for typed columns.
 create or replace temp macro json_text(doc, path) as json_extract_string(doc, path);
 
--- Every line of a file as text, in file order (k = 1, 2, ...). The file is read as one text column (a 4-byte
--- delimiter no text line holds, no quoting), so every line arrives whole and blank lines arrive as null.
--- Lines that are not UTF-8 or are too long land in stage_read_errors with their line numbers, never dropped silently.
--- A byte-order mark on the first line is not content.
-create or replace temp macro ingest_lines(p_path, p_compression, p_max_line_bytes) as table
-    select
-        row_number() over () as k,
-        line
-    from read_csv(
-        p_path,
-        columns = {'line': 'VARCHAR'},
-        header = false,
-        delim = E'\x01\x02\x03\x04',
-        quote = '',
-        escape = '',
-        auto_detect = false,
-        strict_mode = false,
-        compression = p_compression,
-        max_line_size = p_max_line_bytes,
-        ignore_errors = true,
-        store_rejects = true,
-        rejects_table = 'stage_read_errors',
-        rejects_scan = 'stage_read_scans'
-    );
+-- A line with nothing on it but what trim() takes away (spaces, Unicode spaces), or none at all. Its first character
+-- is looked at first: trim() over every line cost more than splitting a 1M-line frames CSV into its fields.
+create or replace temp macro blank_line(line) as
+    line is null or line = '' or (trim(left(line, 1)) = '' and trim(line) = '');
+
+-- The fields of a CSV record as written (quotes and all): field_re matches one field and the delimiter after it. The
+-- whole match, less that delimiter, rather than a capture group: RE2 then finds matches without its submatch engine,
+-- in half the time (a 1M-line frames CSV: 1.5 s of CPU against 2.7–3.2 s).
+create or replace temp macro csv_raw_fields(record, delimiter, field_re) as
+    list_transform(regexp_extract_all(record || delimiter, field_re), f -> f[:-2]);
 
 -- Where a staged row comes from, as one number: the line number in its file, plus the file's place in a batch of
 -- small files staged together (slot, from 0) in the top bits. Every staging step keys, orders and joins rows by it

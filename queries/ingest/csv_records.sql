@@ -31,7 +31,7 @@ joined as (
     group by p.first_no, p.last_no
 ),
 records as (
-    select first_no, last_no, text, regexp_extract_all(text || $delimiter, $field_re, 1) as raw_fields
+    select first_no, last_no, text, csv_raw_fields(text, $delimiter, $field_re) as raw_fields
     from joined
     where lines = last_no - first_no + 1 and regexp_full_match(text, $valid_re)
 ),

@@ -7,7 +7,8 @@ with lines as (
     select
         k + $line_offset as line_no,
         case when k + $line_offset = 1 then ltrim(line, chr(65279)) else line end as line
-    from ingest_lines($path, $compression, $max_line_bytes)
+    -- the lines stage_lines read, in file order: a row's id is its place among the lines the reader could take
+    from (select rowid + 1 as k, line from stage_lines)
 ),
 objects as (
     -- the usual keys, taken in one parse; json_transform leaves absent or mistyped keys null. A frame sent as an
@@ -70,7 +71,7 @@ judged as (
     select
         *,
         case
-            when line is null or trim(line) = '' then null
+            when blank_line(line) then null
             when not valid then 'invalid JSON'
             when not is_object then 'not a JSON object'
             when station_id is null then 'no station id (expected chargeBoxId, chargePointId, stationId or identity)'
@@ -83,7 +84,7 @@ judged as (
 )
 select
     line_no,
-    case when line is null or trim(line) = '' then 'skip' when reason is not null then 'reject' else 'frame' end as kind,
+    case when blank_line(line) then 'skip' when reason is not null then 'reject' else 'frame' end as kind,
     reason,
     case when reason is not null then left(line, $raw_chars) end as raw,
     station_id,

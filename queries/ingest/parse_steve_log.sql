@@ -6,7 +6,8 @@ create or replace table stage_parsed as
 with lines as (
     -- each line of the log
     select k + $line_offset as line_no, line
-    from ingest_lines($path, $compression, $max_line_bytes)
+    -- the lines stage_lines read, in file order: a row's id is its place among the lines the reader could take
+    from (select rowid + 1 as k, line from stage_lines)
 ),
 matched as (
     -- the parts of a WebSocketLogger line; empty parts on any other line

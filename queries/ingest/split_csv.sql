@@ -7,7 +7,8 @@ create or replace table stage_csv as
 with lines as (
     -- each line of the file
     select k + $line_offset as line_no, case when k + $line_offset = 1 then ltrim(line, chr(65279)) else line end as line
-    from ingest_lines($path, $compression, $max_line_bytes)
+    -- the lines stage_lines read, in file order: a row's id is its place among the lines the reader could take
+    from (select rowid + 1 as k, line from stage_lines)
 ),
 split as (
     -- lines that quote correctly, split into raw fields
@@ -15,8 +16,8 @@ split as (
         line_no,
         line,
         case
-            when line is null or trim(line) = '' then null
-            when regexp_full_match(line, $valid_re) then regexp_extract_all(line || $delimiter, $field_re, 1)
+            when blank_line(line) then null
+            when regexp_full_match(line, $valid_re) then csv_raw_fields(line, $delimiter, $field_re)
         end as raw_fields
     from lines
 ),
@@ -25,7 +26,7 @@ judged as (
     select
         *,
         case
-            when line_no <= $header_line or line_no in (select base + h from unnest(($bases::bigint[])[2:]) t(base), range(1, $header_line + 1) r(h)) or line is null or trim(line) = '' then null
+            when line_no <= $header_line or line_no in (select base + h from unnest(($bases::bigint[])[2:]) t(base), range(1, $header_line + 1) r(h)) or blank_line(line) then null
             when raw_fields is null then 'bad quoting'
             when len(raw_fields) <> $columns then 'wrong column count: ' || len(raw_fields) || ' fields, the header has ' || $columns
         end as reason
@@ -34,7 +35,7 @@ judged as (
 select
     line_no,
     case
-        when line_no <= $header_line or line_no in (select base + h from unnest(($bases::bigint[])[2:]) t(base), range(1, $header_line + 1) r(h)) or line is null or trim(line) = '' then 'skip'
+        when line_no <= $header_line or line_no in (select base + h from unnest(($bases::bigint[])[2:]) t(base), range(1, $header_line + 1) r(h)) or blank_line(line) then 'skip'
         when reason is not null then 'reject'
         else 'row'
     end as kind,

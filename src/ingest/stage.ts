@@ -70,8 +70,8 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
     const { format } = input.detected;
     if (format === 'ocpp-jsonl') {
       unpacked = await readJsonDirectly(db, input, read);
-      if (!unpacked) await db.runNamed('ingest/parse_jsonl', { ...read, tz: input.tz });
-    } else if (format === 'steve-log') await db.runNamed('ingest/parse_steve_log', { ...read, tz: input.tz });
+      if (!unpacked) await withLines(db, read, () => db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz: input.tz }));
+    } else if (format === 'steve-log') await withLines(db, read, () => db.runNamed('ingest/parse_steve_log', { ...lineParams(read), tz: input.tz }));
     else if (format === 'frames-csv') await parseFramesCsv(db, input, read);
     else await parseStatusCsv(db, input, read);
   } catch (error) {
@@ -239,6 +239,20 @@ interface ReadParams {
   line_offset: number;
 }
 
+/**
+ * Reads the piece's lines (stage_lines), runs `step`, which takes them apart into a table of its own, and drops them.
+ */
+async function withLines(db: Database, read: ReadParams, step: () => Promise<void>): Promise<void> {
+  await db.runNamed('ingest/stage_lines', { path: read.path, compression: read.compression, max_line_bytes: read.max_line_bytes });
+  await step();
+  await db.runNamed('ingest/drop_stage_lines');
+}
+
+/** What the statements that take the staged lines apart need to know of the piece. */
+function lineParams(read: ReadParams): { raw_chars: number; line_offset: number } {
+  return { raw_chars: read.raw_chars, line_offset: read.line_offset };
+}
+
 function readParams(input: StageInput): ReadParams {
   return {
     path: input.readPath,
@@ -263,21 +277,21 @@ function csvPatterns(delimiter: string): { valid: string; field: string } {
   const d = delimiter === '|' ? '\\|' : delimiter === '\t' ? '\\t' : delimiter;
   // a line break only ever sits inside a quoted field (a record spanning lines: csv_records)
   const field = `(?:"(?:[^"]|"")*"|[^${d}"\\n]*)`;
-  return { valid: `${field}(?:${d}${field})*`, field: `("(?:[^"]|"")*"|[^${d}"\\n]*)${d}` };
+  return { valid: `${field}(?:${d}${field})*`, field: `${field}${d}` };
 }
 
 async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams, batch: LineBatch | undefined): Promise<void> {
   const patterns = csvPatterns(layout.delimiter);
   const bases = duckdb.listValue(batch?.bases ?? [0]);
-  await db.runNamed('ingest/split_csv', {
-    ...read,
+  await withLines(db, read, () => db.runNamed('ingest/split_csv', {
+    ...lineParams(read),
     valid_re: patterns.valid,
     field_re: patterns.field,
     delimiter: layout.delimiter,
     header_line: layout.headerLine,
     bases,
     columns: layout.columns.length,
-  });
+  }));
   const [badQuoting] = await db.allNamed<{ n: number }>('ingest/bad_quoting_count');
   if (!badQuoting || badQuoting.n === 0) return;
   await db.runNamed('ingest/csv_records', {

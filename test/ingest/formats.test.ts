@@ -229,3 +229,27 @@ describe('steve-log', () => {
     ]);
   });
 });
+
+describe('lines of nothing but white space', () => {
+  // between two good lines: spaces, a no-break space, an ideographic space (each taken away by trim: skipped), and
+  // a tab (which trim keeps: a line with something on it)
+  const whiteLines = ['   ', '\u00a0', '\u3000 ', '\t'];
+
+  it('are skipped in JSON lines, but for a tab, which is not JSON', () => {
+    const frame = (id: string) => JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, id, 'Heartbeat', {}] });
+    const file = join(tempDir(), 'white.jsonl');
+    writeFileSync(file, [frame('a'), ...whiteLines, frame('b')].join('\n') + '\n');
+    const { json } = ingest(file);
+    expect(json).toMatchObject({ messages: 2, skipped_lines: 3, rejected: 1 });
+    expect(json.rejects).toEqual([{ file, line: 5, reason: 'invalid JSON' }]);
+  });
+
+  it('are skipped in a CSV, but for a tab, a record of one field', () => {
+    const file = join(tempDir(), 'white.csv');
+    writeFileSync(file, ['timestamp,id,action,msg', '2026-03-02T10:00:00Z,CP-1,Heartbeat,"[2,""a"",""Heartbeat"",{}]"', ...whiteLines, '2026-03-02T10:00:01Z,CP-1,Heartbeat,"[2,""b"",""Heartbeat"",{}]"'].join('\n') + '\n');
+    const { json } = ingest(file);
+    // the header and the three white lines
+    expect(json).toMatchObject({ messages: 2, skipped_lines: 4, rejected: 1 });
+    expect(json.rejects).toEqual([{ file, line: 6, reason: 'wrong column count: 1 fields, the header has 4' }]);
+  });
+});
