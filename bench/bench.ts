@@ -1,16 +1,18 @@
 /**
  * npm run bench [-- --messages 1000000] [--also 10000000] [--seed 1] [--repeat 1] [--keep]
- *                [--incremental [--history-days 30] [--day-messages 300000]] [--many-files 1000]
+ *                [--incremental [--history-days 30] [--day-messages 300000]] [--many-files 1000] [--shapes]
  *
  * For each size, generate (or reuse) a synthetic fleet log. Then --repeat rounds: in each, every size's DuckDB anchor
  * (read_json into a table) and `ocpp-faults ingest`, in turn; medians are kept. Then each size's later commands are
  * timed on its last ingest's database, and `nightly` end to end on a fresh one; --incremental times one nightly run
  * that adds a day to a database holding --history-days days; --many-files N times one ingest of the first 200,000
- * lines of the first size's fleet split into N files, against the same lines as one file. The tables and targets are printed and
+ * lines of the first size's fleet split into N files, against the same lines as one file; --shapes times one ingest of
+ * the first size's fleet in each shape real exports come in (bench/shapes.ts). The tables and targets are printed and
  * bench/results.json written. Exit code 1 when a target fails or a step errors.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DEFAULT_START, GENERATOR_VERSION } from './generate.js';
+import { rewriteLine, shapeFileNames, shapeHeader, shapes } from './shapes.js';
 import { defaultIngestConfig } from '../src/ingest/config.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -517,6 +520,40 @@ async function benchManyFiles(fleet: FleetFile, files: number, keep: boolean): P
   };
 }
 
+/**
+ * The first size's fleet log in each shape of bench/shapes.ts (the usual one too, as its baseline), each ingested once
+ * into a fresh database, one after another.
+ */
+async function benchShapes(fleet: FleetFile, keep: boolean): Promise<StepResult[]> {
+  const dir = join(WORK_DIR, 'shapes');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const steps: StepResult[] = [];
+  for (const shape of shapes) {
+    progress(`writing the fleet as ${shape}`);
+    const path = join(dir, shapeFileNames[shape]);
+    await writeShape(fleet.path, path, shape);
+    const db = await freshDbPath(`shape-${shape}`);
+    const step = await runCliStep(INGEST_STEP, { file: path, db, workDir: dir });
+    steps.push({ ...step, step: `ingest: ${shape}` });
+    await removeDb(db);
+    await rm(path, { force: true });
+  }
+  if (!keep) await rm(dir, { recursive: true, force: true });
+  return steps;
+}
+
+async function writeShape(from: string, to: string, shape: (typeof shapes)[number]): Promise<void> {
+  const out = createWriteStream(to);
+  const write = (text: string) => (out.write(text) ? Promise.resolve() : once(out, 'drain').then(() => undefined));
+  const header = shapeHeader(shape);
+  if (header) await write(`${header}\n`);
+  const input = createInterface({ input: createReadStream(from), crlfDelay: Infinity });
+  for await (const line of input) if (line !== '') await write(`${rewriteLine(shape, line)}\n`);
+  out.end();
+  await once(out, 'close');
+}
+
 async function readFirstLines(path: string, count: number): Promise<string[]> {
   const lines: string[] = [];
   const input = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
@@ -594,7 +631,13 @@ export function scalingRatio(smallS: readonly number[], largeS: readonly number[
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function printReport(sizes: readonly SizeResult[], targets: readonly TargetResult[], incremental: IncrementalResult | null, manyFiles: ManyFilesResult | null): void {
+function printReport(
+  sizes: readonly SizeResult[],
+  targets: readonly TargetResult[],
+  incremental: IncrementalResult | null,
+  manyFiles: ManyFilesResult | null,
+  shapeSteps: readonly StepResult[] | null,
+): void {
   const rows = sizes.map((size) => [
     formatCount(size.messages),
     (size.bytes / 1e6).toFixed(0),
@@ -645,6 +688,12 @@ function printReport(sizes: readonly SizeResult[], targets: readonly TargetResul
     console.log('');
   }
 
+  if (shapeSteps) {
+    console.log(`the ${formatCount(sizes[0]!.messages)} messages of the fleet in the shapes real exports come in`);
+    printSteps(shapeSteps);
+    console.log('');
+  }
+
   printTable(
     ['target', 'value', 'result'],
     targets.map((t) => [t.target, t.value, t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL']),
@@ -673,7 +722,14 @@ function printTable(header: readonly string[], rows: readonly (readonly string[]
   for (const row of rows) console.log(format(row));
 }
 
-async function writeResults(seed: number, sizes: readonly SizeResult[], targets: readonly TargetResult[], incremental: IncrementalResult | null, manyFiles: ManyFilesResult | null): Promise<void> {
+async function writeResults(
+  seed: number,
+  sizes: readonly SizeResult[],
+  targets: readonly TargetResult[],
+  incremental: IncrementalResult | null,
+  manyFiles: ManyFilesResult | null,
+  shapeSteps: readonly StepResult[] | null,
+): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -685,6 +741,7 @@ async function writeResults(seed: number, sizes: readonly SizeResult[], targets:
     sizes,
     incremental,
     manyFiles,
+    shapes: shapeSteps,
     targets,
   };
   await writeFile(RESULTS_FILE, `${JSON.stringify(results, (_, value: unknown) => (typeof value === 'number' ? round(value) : value), 2)}\n`);
@@ -750,6 +807,7 @@ async function main(): Promise<number> {
       'day-messages': { type: 'string', default: '300000' },
       repeat: { type: 'string', default: '1' },
       'many-files': { type: 'string' },
+      shapes: { type: 'boolean', default: false },
     },
   });
   const seed = parseCount(values.seed, 'seed');
@@ -770,12 +828,14 @@ async function main(): Promise<number> {
     ? await benchIncremental(parseCount(values['history-days'], 'history-days'), parseCount(values['day-messages'], 'day-messages'), seed, values.keep)
     : null;
   const manyFiles = values['many-files'] ? await benchManyFiles(runs[0]!.fleet, parseCount(values['many-files'], 'many-files'), values.keep) : null;
+  const shapeSteps = values.shapes ? await benchShapes(runs[0]!.fleet, values.keep) : null;
   const targets = evaluateTargets(sizes);
-  printReport(sizes, targets, incremental, manyFiles);
-  await writeResults(seed, sizes, targets, incremental, manyFiles);
+  printReport(sizes, targets, incremental, manyFiles, shapeSteps);
+  await writeResults(seed, sizes, targets, incremental, manyFiles, shapeSteps);
   console.log(`\nresults written to ${relative(ROOT, RESULTS_FILE)}`);
   const extraSteps = incremental ? [incremental.setup, ...(incremental.night ? [incremental.night] : [])] : [];
   if (manyFiles) extraSteps.push(manyFiles.manyFiles, manyFiles.oneFile);
+  if (shapeSteps) extraSteps.push(...shapeSteps);
   const stepFailed = [...sizes.flatMap((size) => [size.ingest, ...size.later, ...(size.nightly ? [size.nightly] : [])]), ...extraSteps].some(
     (step) => step.status === 'failed',
   );
