@@ -9,10 +9,10 @@ with rows as (
         kind,
         reason,
         line,
-        nullif(trim(fields[$i_time]), '') as time_text,
-        nullif(trim(fields[$i_station]), '') as station_id,
+        nullif(trimmed(fields[$i_time]), '') as time_text,
+        nullif(trimmed(fields[$i_station]), '') as station_id,
         case when $i_direction > 0 then nullif(lower(trim(fields[$i_direction])), '') end as direction_text,
-        nullif(trim(fields[$i_frame]), '') as frame
+        nullif(trimmed(fields[$i_frame]), '') as frame
     from stage_csv
 ),
 typed as (

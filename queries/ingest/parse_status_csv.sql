@@ -10,15 +10,15 @@ with rows as (
         kind,
         reason,
         line,
-        nullif(trim(fields[$i_station]), '') as station_id,
-        case when $i_connector > 0 then nullif(trim(fields[$i_connector]), '') end as connector_text,
-        case when $i_status > 0 then nullif(trim(fields[$i_status]), '') end as status,
-        case when $i_error > 0 then nullif(trim(fields[$i_error]), '') end as error_code,
+        nullif(trimmed(fields[$i_station]), '') as station_id,
+        case when $i_connector > 0 then nullif(trimmed(fields[$i_connector]), '') end as connector_text,
+        case when $i_status > 0 then nullif(trimmed(fields[$i_status]), '') end as status,
+        case when $i_error > 0 then nullif(trimmed(fields[$i_error]), '') end as error_code,
         case when $i_info > 0 then nullif(fields[$i_info], '') end as info,
         case when $i_vendor > 0 then nullif(fields[$i_vendor], '') end as vendor_id,
         case when $i_vendor_error > 0 then nullif(fields[$i_vendor_error], '') end as vendor_error_code,
-        case when $i_reported > 0 then nullif(trim(fields[$i_reported]), '') end as reported_text,
-        case when $i_received > 0 then nullif(trim(fields[$i_received]), '') end as received_text
+        case when $i_reported > 0 then nullif(trimmed(fields[$i_reported]), '') end as reported_text,
+        case when $i_received > 0 then nullif(trimmed(fields[$i_received]), '') end as received_text
     from stage_csv
 ),
 typed as (

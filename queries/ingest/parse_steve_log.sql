@@ -27,9 +27,9 @@ typed as (
         line_no,
         line,
         nullif(parts.time_text, '') as time_text,
-        nullif(trim(parts.station_id), '') as station_id,
+        nullif(trimmed(parts.station_id), '') as station_id,
         case parts.verb when 'Received' then 'in' when 'Sending' then 'out' end as direction,
-        nullif(trim(parts.frame), '') as frame,
+        nullif(trimmed(parts.frame), '') as frame,
         parse_time(replace(parts.time_text, ',', '.'), $tz) as received_at
     from matched
 ),
