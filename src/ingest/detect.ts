@@ -250,7 +250,6 @@ function jsonNotInLines(head: string): string | undefined {
   return undefined;
 }
 
-/** Decides a file's format from its first lines. */
 /** The first 50 lines of a head that are not blank; a head of a file that goes on may end inside a line, which is left out. */
 function headSample({ text: head, cut }: Head): { lines: string[]; complete: string[]; sample: string[] } {
   const lines = head.split('\n');
@@ -259,6 +258,7 @@ function headSample({ text: head, cut }: Head): { lines: string[]; complete: str
   return { lines, complete, sample };
 }
 
+/** Decides a file's format from its first lines. */
 function detectFromHead(head: Head): Omit<Detected, 'gzip'> | undefined {
   const { lines, complete, sample } = headSample(head);
   const { cut } = head;
