@@ -173,7 +173,15 @@ export interface FileFacts {
 export interface LineShape {
   lines: number;
   longestLineBytes: number;
+  /**
+   * The numbers (from 1) of its empty lines, which DuckDB's JSON reader skips; undefined when there are more than
+   * maxEmptyLinesKept, or when they were not counted.
+   */
+  emptyLines?: number[];
 }
+
+/** Empty lines a LineCounter numbers; a stretch with more is left to readers that keep every line. */
+export const maxEmptyLinesKept = 1000;
 
 /**
  * Counts lines and measures the longest, chunk by chunk: one native byte search per line, nothing else. A reader
@@ -184,12 +192,17 @@ export class LineCounter {
   private longest = 0;
   /** bytes of the line still open at the end of the last chunk */
   private open = 0;
+  private emptyLines: number[] | undefined = [];
 
   push(chunk: Buffer): void {
     let start = 0;
     for (let lf = chunk.indexOf(10); lf !== -1; lf = chunk.indexOf(10, start)) {
       const length = this.open + lf - start;
       if (length > this.longest) this.longest = length;
+      if (length === 0 && this.emptyLines) {
+        if (this.emptyLines.length < maxEmptyLinesKept) this.emptyLines.push(this.completed + 1);
+        else this.emptyLines = undefined;
+      }
       this.completed++;
       this.open = 0;
       start = lf + 1;
@@ -201,6 +214,7 @@ export class LineCounter {
     return {
       lines: this.completed + (this.open > 0 ? 1 : 0),
       longestLineBytes: Math.max(this.longest, this.open),
+      ...(this.emptyLines ? { emptyLines: [...this.emptyLines] } : {}),
     };
   }
 }

@@ -142,11 +142,17 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
     return false;
   }
   if (!input.earlyRead) await readJson(db, [read.path], input.gzip, input.detected.jsonKeys, input.tz);
-  if ((await unusableFiles(db, [input.lines.lines])).length > 0) {
+  // the reader skips empty lines: known by number, they are put back in place (numberAroundEmptyLines)
+  const emptyLines = input.lines.emptyLines ?? [];
+  if ((await unusableFiles(db, [input.lines.lines - emptyLines.length])).length > 0) {
     await db.runNamed('ingest/drop_stage_json');
     return false;
   }
   await numberDirectRead(db, read.line_offset);
+  if (emptyLines.length > 0) {
+    await db.runNamed('ingest/stage_empty_lines', { line_offset: read.line_offset, empty_lines: duckdb.listValue(emptyLines) });
+    await db.runScript(loadSql('ingest/direct_empty_lines'));
+  }
   return true;
 }
 

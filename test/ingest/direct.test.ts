@@ -386,3 +386,45 @@ describe('JSON lines with the usual aliases of the keys, or frames sent as JSON 
     expect(run.messages.at(-1)).toMatchObject({ line_no: 61, unique_id: 'late' });
   });
 });
+
+describe('empty lines on the JSON reader path', () => {
+  it('are skipped in place, whole and in pieces, where the reader leaves them out', async () => {
+    // 3,000 heartbeats with empty lines first, two together, one alone and two at the end
+    const lines: string[] = ['', ...Array.from({ length: 3000 }, (_, i) => heartbeat(i))];
+    lines.splice(1001, 0, '', '');
+    lines.splice(2500, 0, '');
+    lines.push('', '');
+    const path = join(tempDir(), 'empty-lines.jsonl');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const whole = await ingestWith(path, {});
+    expect(whole).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(whole.result).toMatchObject({ messages: 3000, skipped_lines: 6, rejected: 0 });
+    // each heartbeat where it is in the file
+    const expected = lines.flatMap((line, i) => (line === '' ? [] : [[i + 1, (JSON.parse(line) as { message: unknown[] }).message[1]]]));
+    expect(whole.stored.messages.map((m) => [m.line_no, m.unique_id])).toEqual(expected);
+    expect(expected.slice(998, 1002)).toEqual([[1000, 'h998'], [1001, 'h999'], [1004, 'h1000'], [1005, 'h1001']]);
+
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(whole.stored).toEqual(lineByLine.stored);
+    // 64 KB pieces: the empty lines fall in different ones
+    const pieces = await ingestWith(path, { pieceBytes: 64 * 1024 });
+    expect(pieces.directPieces).toBeGreaterThan(4);
+    expect(pieces.linePieces).toBe(0);
+    expect(pieces.stored).toEqual(lineByLine.stored);
+  });
+
+  it('go line by line past a thousand, and so does a line of spaces, which Node does not count as empty', async () => {
+    const many = join(tempDir(), 'many-empty.jsonl');
+    writeFileSync(many, [heartbeat(0), ...Array.from({ length: 1001 }, () => ''), heartbeat(1)].join('\n') + '\n');
+    const manyRun = await ingestWith(many, {});
+    expect(manyRun).toMatchObject({ directPieces: 0, linePieces: 1 });
+    expect(manyRun.result).toMatchObject({ messages: 2, skipped_lines: 1001 });
+    expect(manyRun.stored.messages.map((m) => m.line_no)).toEqual([1, 1003]);
+
+    const spaces = join(tempDir(), 'spaces.jsonl');
+    writeFileSync(spaces, [heartbeat(0), '   ', heartbeat(1)].join('\n') + '\n');
+    const spacesRun = await ingestWith(spaces, {});
+    expect(spacesRun).toMatchObject({ directPieces: 0, linePieces: 1 });
+    expect(spacesRun.result).toMatchObject({ messages: 2, skipped_lines: 1 });
+  });
+});
