@@ -1,6 +1,7 @@
 -- Grain: one row per line of an ocpp-jsonl file: a frame to store, a line to skip, or a line to reject with its reason.
 -- A line is {timestamp, chargeBoxId, direction, message}; the usual aliases of each key are accepted.
 -- `message` is the OCPP-J array itself or a JSON string holding it. A zone-less time is read in $tz.
+-- $only_lines: when not null, only the lines of these numbers (those the JSON reader path could not take).
 create or replace table stage_parsed as
 with lines as (
     -- each line, with its keys taken in one parse when it is a JSON object
@@ -9,6 +10,7 @@ with lines as (
         case when k + $line_offset = 1 then ltrim(line, chr(65279)) else line end as line
     -- the lines stage_lines read, in file order: a row's id is its place among the lines the reader could take
     from (select rowid + 1 as k, line from stage_lines)
+    where $only_lines::bigint[] is null or list_contains($only_lines::bigint[], k + $line_offset)
 ),
 objects as (
     -- the usual keys, taken in one parse; json_transform leaves absent or mistyped keys null. A frame sent as an

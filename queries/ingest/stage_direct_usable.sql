@@ -13,7 +13,10 @@ strays as (
     from files
     where slot is null or slot not between 0 and len($lines) - 1
 )
-select r.slot::integer as slot
+select
+    r.slot::integer as slot,
+    -- its rows stand for its lines, one to one, some of them not frames the reader could take
+    s.n = 0 and coalesce(f.n = $lines[r.slot + 1] and f.row_span = f.n, false) as aligned
 from range(len($lines)) r(slot)
 left join files f on f.slot = r.slot
 cross join strays s

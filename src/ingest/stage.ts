@@ -70,7 +70,7 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
     const { format } = input.detected;
     if (format === 'ocpp-jsonl') {
       unpacked = await readJsonDirectly(db, input, read);
-      if (!unpacked) await withLines(db, read, () => db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz: input.tz }));
+      if (!unpacked) await withLines(db, read, () => db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz: input.tz, only_lines: null }));
     } else if (format === 'steve-log') await withLines(db, read, () => db.runNamed('ingest/parse_steve_log', { ...lineParams(read), tz: input.tz }));
     else if (format === 'frames-csv') await parseFramesCsv(db, input, read);
     else await parseStatusCsv(db, input, read);
@@ -132,9 +132,10 @@ function directReadable(lines: LineShape, gzipComplete: boolean, config: IngestC
 }
 
 /**
- * The fast path for clean JSON lines: DuckDB's JSON reader over the whole file, kept only when its rows account for
- * every line one to one and each is a frame to store. Otherwise (a blank, broken or unusual line anywhere) false,
- * and the file is read line by line, which gives each line its own outcome.
+ * The fast path for clean JSON lines: DuckDB's JSON reader over the whole file, kept when its rows account for every
+ * line but the empty ones, one to one. A few rows that are not frames it could take (a broken line, a key its first
+ * lines did not use) have their lines read line by line beside it (stageOddLines). Otherwise (lines of spaces, many
+ * odd lines, ...) false, and the file is read line by line, which gives each line its own outcome.
  */
 async function readJsonDirectly(db: Database, input: StageInput, read: ReadParams): Promise<boolean> {
   if (!directReadable(input.lines, input.gzipComplete, input.config)) {
@@ -142,17 +143,71 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
     return false;
   }
   if (!input.earlyRead) await readJson(db, [read.path], input.gzip, input.detected.jsonKeys, input.tz);
-  // the reader skips empty lines: known by number, they are put back in place (numberAroundEmptyLines)
+  // the reader skips empty lines: known by number, they are put back in place (direct_empty_lines)
   const emptyLines = input.lines.emptyLines ?? [];
-  if ((await unusableFiles(db, [input.lines.lines - emptyLines.length])).length > 0) {
+  const [unusable] = await db.allNamed<{ slot: number; aligned: boolean }>('ingest/stage_direct_usable', {
+    lines: duckdb.listValue([input.lines.lines - emptyLines.length]),
+  });
+  if (unusable && !unusable.aligned) {
     await db.runNamed('ingest/drop_stage_json');
     return false;
   }
-  await numberDirectRead(db, read.line_offset);
+  await db.runNamed('ingest/stage_json_lines', { line_offset: read.line_offset });
+  const oddLines: number[] = [];
+  if (unusable) {
+    const odd = await db.allNamed<{ line_no: number }>('ingest/direct_odd_lines', { limit: maxOddLines + 1 });
+    if (odd.length > maxOddLines) {
+      await db.runNamed('ingest/drop_stage_json');
+      return false;
+    }
+    oddLines.push(...odd.map((r) => movedPastEmptyLines(Number(r.line_no), emptyLines, read.line_offset)));
+  }
+  await db.runNamed('ingest/parse_jsonl_direct');
+  await db.runNamed('ingest/frames_direct');
   if (emptyLines.length > 0) {
     await db.runNamed('ingest/stage_empty_lines', { line_offset: read.line_offset, empty_lines: duckdb.listValue(emptyLines) });
-    await db.runScript(loadSql('ingest/direct_empty_lines'));
+    // the common case, a file that ends in empty lines, moves no row
+    const trailing = emptyLines.every((line, i) => line === input.lines.lines - emptyLines.length + i + 1);
+    await db.runScript(loadSql(trailing ? 'ingest/direct_trailing_empty_lines' : 'ingest/direct_empty_lines'));
   }
+  if (oddLines.length > 0 && !(await stageOddLines(db, read, input.tz, oddLines))) {
+    await db.runScript(loadSql('ingest/drop_direct_views'));
+    await db.runNamed('ingest/drop_stage_json');
+    return false;
+  }
+  return true;
+}
+
+/** Lines of a piece the JSON reader could not take that are read line by line beside it; with more, the whole piece is. */
+const maxOddLines = 1000;
+
+/**
+ * The number in the file of the line the JSON reader numbered `line` (counting no empty line): past every empty line
+ * (numbered from 1 in the piece) before it, as direct_empty_lines moves its rows.
+ */
+function movedPastEmptyLines(line: number, emptyLines: readonly number[], lineOffset: number): number {
+  return line + emptyLines.filter((empty, i) => lineOffset + empty - (i + 1) < line).length;
+}
+
+/**
+ * Stages `lines` of the piece line by line, as parse_jsonl takes them, beside the JSON reader's frames of its other
+ * lines. False when the line reader could not take some line of the piece (not UTF-8, too long): its lines would be
+ * numbered otherwise, so the whole piece is read line by line instead.
+ */
+async function stageOddLines(db: Database, read: ReadParams, tz: string, lines: number[]): Promise<boolean> {
+  await db.runScript(loadSql('ingest/direct_views_aside'));
+  await db.runNamed('ingest/stage_lines', { path: read.path, compression: read.compression, max_line_bytes: read.max_line_bytes });
+  await db.runNamed('ingest/ensure_read_errors');
+  const [errors] = await db.allNamed<{ n: number }>('ingest/read_error_count');
+  if (!errors || errors.n > 0) {
+    await db.runNamed('ingest/drop_stage_lines');
+    await db.runScript(loadSql('ingest/reset_read_errors'));
+    return false;
+  }
+  await db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz, only_lines: duckdb.listValue(lines) });
+  await db.runNamed('ingest/drop_stage_lines');
+  await db.runNamed('ingest/frames');
+  await db.runScript(loadSql('ingest/direct_with_lines'));
   return true;
 }
 

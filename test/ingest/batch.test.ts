@@ -112,14 +112,15 @@ describe('small JSON-lines files in one run', () => {
     ]);
   });
 
-  it('are each ingested alone when one of them has a line the JSON reader path cannot take', async () => {
+  it('are each ingested alone when one of them has a line the JSON reader path cannot take, that line read line by line', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.jsonl'), [heartbeat(0), heartbeat(1), heartbeat(2)].join('\n') + '\n');
     // a blank line and a cut-off line between two heartbeats
     writeFileSync(join(dir, 'b.jsonl'), [heartbeat(3), '', '{"timestamp":"2026-03-02T10:00:05Z","chargeBoxId":', heartbeat(6)].join('\n') + '\n');
     writeFileSync(join(dir, 'c.jsonl'), [heartbeat(7), heartbeat(8)].join('\n') + '\n');
     const run = await ingestTraced([dir]);
-    expect(run).toMatchObject({ directPieces: 2, linePieces: 1 });
+    // a; b alone, its cut-off line line by line beside the reader's rows; c
+    expect(run).toMatchObject({ directPieces: 3, linePieces: 1 });
     expect(run.result).toMatchObject({ files_ingested: 3, messages: 7, skipped_lines: 1, rejected: 1, duplicates: 0 });
     expect(run.result.rejects).toEqual([{ file: join(dir, 'b.jsonl'), line: 3, reason: 'invalid JSON' }]);
     expect(run.messages.map((m) => [m.file_id, m.line_no, m.unique_id])).toEqual([

@@ -55,7 +55,7 @@ describe("DuckDB's JSON reader on clean JSON lines", () => {
     expect(fromGzip.stored.status_notifications).toEqual(fromPlain.stored.status_notifications);
   });
 
-  it('hands a piece with any unusual line to the line-by-line path, and only that piece', async () => {
+  it('reads the unusual lines of a piece line by line, beside the JSON reader\u2019s rows of its other lines', async () => {
     // 24,000 heartbeats (about 3 MB); in the middle: a blank line, an alias key, a frame sent as a JSON string,
     // broken JSON and a direction that is neither in nor out
     const lines = Array.from({ length: 24000 }, (_, i) => heartbeat(i));
@@ -69,9 +69,10 @@ describe("DuckDB's JSON reader on clean JSON lines", () => {
     const path = join(tempDir(), 'mixed.jsonl');
     writeFileSync(path, lines.join('\n') + '\n');
 
-    // 1 MB pieces: the first and the last are clean, the middle one holds the unusual lines
+    // 1 MB pieces: the first and the last are clean, the middle one holds the unusual lines, which alone are read
+    // line by line
     const pieces = await ingestWith(path, { pieceBytes: 1024 * 1024 });
-    expect(pieces).toMatchObject({ directPieces: 2, linePieces: 1 });
+    expect(pieces).toMatchObject({ directPieces: 3, linePieces: 1 });
     expect(pieces.result).toMatchObject({ messages: 24002, skipped_lines: 1, rejected: 2, duplicates: 0 });
     expect(pieces.stored.rejects).toMatchObject([
       { line_no: 12004, reason: 'invalid JSON' },
@@ -374,16 +375,38 @@ describe('JSON lines with the usual aliases of the keys, or frames sent as JSON 
     }
   });
 
-  it('send a file to the line-by-line path when a later line uses a key its first lines did not', async () => {
+  it('read a later line that uses a key the first lines did not line by line, the rest with the JSON reader', async () => {
     // past the 50 lines the format is told from, one line with time for timestamp
     const lines = Array.from({ length: 60 }, (_, i) => heartbeat(i));
     lines.push(JSON.stringify({ time: '2026-03-02T11:00:00Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'late', 'Heartbeat', {}] }));
     const path = join(tempDir(), 'late-alias.jsonl');
     writeFileSync(path, lines.join('\n') + '\n');
     const run = await ingestWith(path, {});
-    expect(run).toMatchObject({ directPieces: 0, linePieces: 1 });
+    expect(run).toMatchObject({ directPieces: 1, linePieces: 1 });
     expect(run.result).toMatchObject({ messages: 61, rejected: 0 });
     expect(run.messages.at(-1)).toMatchObject({ line_no: 61, unique_id: 'late' });
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(run.stored).toEqual(lineByLine.stored);
+  });
+
+  it('go to the line-by-line path with the whole piece past a thousand, or when a line is not UTF-8', async () => {
+    const broken = '{"timestamp":"2026-03-02T11:00:00Z",';
+    // a heartbeat, then 1,001 broken lines, then a heartbeat
+    const many = join(tempDir(), 'many-broken.jsonl');
+    writeFileSync(many, [heartbeat(0), ...Array.from({ length: 1001 }, () => broken), heartbeat(1)].join('\n') + '\n');
+    const manyRun = await ingestWith(many, {});
+    expect(manyRun).toMatchObject({ directPieces: 0, linePieces: 1 });
+    expect(manyRun.result).toMatchObject({ messages: 2, rejected: 1001 });
+    // one broken line and one that is not UTF-8: the line reader leaves the latter out, so the whole file is read
+    // line by line, which puts it back in place
+    const notUtf8 = join(tempDir(), 'not-utf8.jsonl');
+    writeFileSync(notUtf8, Buffer.concat([Buffer.from([heartbeat(0), broken, ''].join('\n')), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]), Buffer.from(heartbeat(1) + '\n')]));
+    const notUtf8Run = await ingestWith(notUtf8, {});
+    // the reader's views were made before the line reader was seen to leave a line out: one direct piece given up
+    expect(notUtf8Run).toMatchObject({ directPieces: 1, linePieces: 1 });
+    expect(notUtf8Run.traced.filter((line) => line.startsWith('[trace] ingest/stage_lines ')).length).toBe(2);
+    expect(notUtf8Run.result.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'invalid JSON'], [3, 'invalid UTF-8']]);
+    expect(notUtf8Run.messages.map((m) => m.line_no)).toEqual([1, 4]);
   });
 });
 
