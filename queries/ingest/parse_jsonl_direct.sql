@@ -14,5 +14,3 @@ select
     frame
 from stage_json s
 cross join stage_piece p
--- the rows the reader took as frames; the lines of the others are read line by line (direct_with_lines)
-where s.usable
