@@ -162,8 +162,7 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
     }
     oddLines.push(...odd.map((r) => movedPastEmptyLines(Number(r.line_no), emptyLines, read.line_offset)));
   }
-  await db.runNamed('ingest/parse_jsonl_direct');
-  await db.runNamed('ingest/frames_direct');
+  await unpackDirectRead(db);
   if (emptyLines.length > 0) {
     await db.runNamed('ingest/stage_empty_lines', { line_offset: read.line_offset, empty_lines: duckdb.listValue(emptyLines) });
     // the common case, a file that ends in empty lines, moves no row
@@ -196,16 +195,17 @@ function movedPastEmptyLines(line: number, emptyLines: readonly number[], lineOf
  */
 async function stageOddLines(db: Database, read: ReadParams, tz: string, lines: number[]): Promise<boolean> {
   await db.runScript(loadSql('ingest/direct_views_aside'));
-  await db.runNamed('ingest/stage_lines', { path: read.path, compression: read.compression, max_line_bytes: read.max_line_bytes });
-  await db.runNamed('ingest/ensure_read_errors');
-  const [errors] = await db.allNamed<{ n: number }>('ingest/read_error_count');
-  if (!errors || errors.n > 0) {
-    await db.runNamed('ingest/drop_stage_lines');
+  const parsed = await withLines(db, read, async () => {
+    await db.runNamed('ingest/ensure_read_errors');
+    const [errors] = await db.allNamed<{ n: number }>('ingest/read_error_count');
+    if (!errors || errors.n > 0) return false;
+    await db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz, only_lines: duckdb.listValue(lines) });
+    return true;
+  });
+  if (!parsed) {
     await db.runScript(loadSql('ingest/reset_read_errors'));
     return false;
   }
-  await db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz, only_lines: duckdb.listValue(lines) });
-  await db.runNamed('ingest/drop_stage_lines');
   await db.runNamed('ingest/frames');
   await db.runScript(loadSql('ingest/direct_with_lines'));
   return true;
@@ -220,6 +220,11 @@ async function unusableFiles(db: Database, lines: number[]): Promise<number[]> {
 /** Numbers the JSON reader's rows, kept, and unpacks them into the staged views. */
 async function numberDirectRead(db: Database, lineOffset: number): Promise<void> {
   await db.runNamed('ingest/stage_json_lines', { line_offset: lineOffset });
+  await unpackDirectRead(db);
+}
+
+/** The staged views over the JSON reader's numbered rows (stage_json_lines). */
+async function unpackDirectRead(db: Database): Promise<void> {
   await db.runNamed('ingest/parse_jsonl_direct');
   await db.runNamed('ingest/frames_direct');
 }
@@ -303,10 +308,11 @@ interface ReadParams {
 /**
  * Reads the piece's lines (stage_lines), runs `step`, which takes them apart into a table of its own, and drops them.
  */
-async function withLines(db: Database, read: ReadParams, step: () => Promise<void>): Promise<void> {
+async function withLines<T>(db: Database, read: ReadParams, step: () => Promise<T>): Promise<T> {
   await db.runNamed('ingest/stage_lines', { path: read.path, compression: read.compression, max_line_bytes: read.max_line_bytes });
-  await step();
+  const result = await step();
   await db.runNamed('ingest/drop_stage_lines');
+  return result;
 }
 
 /** What the statements that take the staged lines apart need to know of the piece. */
