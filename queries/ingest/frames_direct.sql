@@ -2,7 +2,7 @@
 -- (stage_json), numbered as in parse_jsonl_direct.
 create or replace view stage_frames as
 select
-    case when p.batched then staged_line(s.slot, s.rowid - p.line_bases[s.slot + 1]) else s.rowid - p.line_base end as line_no,
+    case when p.batched then staged_line(s.slot, s.rowid - p.line_bases[s.slot + 1]) else s.rowid - p.line_base + s.line_shift end as line_no,
     reason is null as valid,
     reason,
     station_id,

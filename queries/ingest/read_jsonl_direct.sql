@@ -70,6 +70,8 @@ framed as (
 )
 select
     slot,
+    -- how many empty lines before the row's line, which the reader skipped: set by direct_empty_lines
+    0::integer as line_shift,
     usable,
     reason,
     station_id,

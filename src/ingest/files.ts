@@ -174,8 +174,9 @@ export interface LineShape {
   lines: number;
   longestLineBytes: number;
   /**
-   * The numbers (from 1) of its empty lines, which DuckDB's JSON reader skips; undefined when there are more than
-   * maxEmptyLinesKept, or when they were not counted.
+   * The numbers (from 1) of its empty lines, which DuckDB's JSON reader skips: lines of nothing, or of spaces alone
+   * (before the CR of a CRLF line end), which the line-by-line path skips as blank too; undefined when there are
+   * more than maxEmptyLinesKept, or when they were not counted.
    */
   emptyLines?: number[];
 }
@@ -183,15 +184,27 @@ export interface LineShape {
 /** Empty lines a LineCounter numbers; a stretch with more is left to readers that keep every line. */
 export const maxEmptyLinesKept = 1000;
 
+const space = 0x20;
+const cr = 0x0d;
+
+/** Whether bytes from..to of chunk are spaces alone (a CR among them only ever ends a CRLF line end). */
+function spacesOnly(chunk: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (chunk[i] !== space && chunk[i] !== cr) return false;
+  return true;
+}
+
 /**
- * Counts lines and measures the longest, chunk by chunk: one native byte search per line, nothing else. A reader
- * that skips blank lines (DuckDB's JSON reader) is checked against this count, so no line goes missing unseen.
+ * Counts lines and measures the longest, chunk by chunk: one native byte search per line, and a look at its first
+ * byte. A reader that skips blank lines (DuckDB's JSON reader) is checked against this count, so no line goes
+ * missing unseen.
  */
 export class LineCounter {
   private completed = 0;
   private longest = 0;
   /** bytes of the line still open at the end of the last chunk */
   private open = 0;
+  /** whether the open line holds spaces alone so far */
+  private openBlank = true;
   private emptyLines: number[] | undefined = [];
 
   push(chunk: Buffer): void {
@@ -199,22 +212,32 @@ export class LineCounter {
     for (let lf = chunk.indexOf(10); lf !== -1; lf = chunk.indexOf(10, start)) {
       const length = this.open + lf - start;
       if (length > this.longest) this.longest = length;
-      if (length === 0 && this.emptyLines) {
-        if (this.emptyLines.length < maxEmptyLinesKept) this.emptyLines.push(this.completed + 1);
-        else this.emptyLines = undefined;
-      }
+      // nearly every line starts with '{': spacesOnly looks at that byte alone
+      if (this.emptyLines && this.openBlank && spacesOnly(chunk, start, lf)) this.noteEmpty(this.completed + 1);
       this.completed++;
       this.open = 0;
+      this.openBlank = true;
       start = lf + 1;
     }
-    this.open += chunk.length - start;
+    if (start < chunk.length) {
+      this.openBlank &&= spacesOnly(chunk, start, chunk.length);
+      this.open += chunk.length - start;
+    }
+  }
+
+  private noteEmpty(line: number): void {
+    if (!this.emptyLines) return;
+    if (this.emptyLines.length < maxEmptyLinesKept) this.emptyLines.push(line);
+    else this.emptyLines = undefined;
   }
 
   get shape(): LineShape {
+    // a last line without LF of spaces alone is one too (noted on a copy: more chunks may follow)
+    const emptyLines = this.emptyLines && this.open > 0 && this.openBlank ? (this.emptyLines.length < maxEmptyLinesKept ? [...this.emptyLines, this.completed + 1] : undefined) : this.emptyLines;
     return {
       lines: this.completed + (this.open > 0 ? 1 : 0),
       longestLineBytes: Math.max(this.longest, this.open),
-      ...(this.emptyLines ? { emptyLines: [...this.emptyLines] } : {}),
+      ...(emptyLines ? { emptyLines: [...emptyLines] } : {}),
     };
   }
 }

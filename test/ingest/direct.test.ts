@@ -436,18 +436,32 @@ describe('empty lines on the JSON reader path', () => {
     expect(pieces.stored).toEqual(lineByLine.stored);
   });
 
-  it('go line by line past a thousand, and so does a line of spaces, which Node does not count as empty', async () => {
+  it('go line by line past a thousand', async () => {
     const many = join(tempDir(), 'many-empty.jsonl');
     writeFileSync(many, [heartbeat(0), ...Array.from({ length: 1001 }, () => ''), heartbeat(1)].join('\n') + '\n');
     const manyRun = await ingestWith(many, {});
     expect(manyRun).toMatchObject({ directPieces: 0, linePieces: 1 });
     expect(manyRun.result).toMatchObject({ messages: 2, skipped_lines: 1001 });
     expect(manyRun.stored.messages.map((m) => m.line_no)).toEqual([1, 1003]);
+  });
 
-    const spaces = join(tempDir(), 'spaces.jsonl');
-    writeFileSync(spaces, [heartbeat(0), '   ', heartbeat(1)].join('\n') + '\n');
-    const spacesRun = await ingestWith(spaces, {});
-    expect(spacesRun).toMatchObject({ directPieces: 0, linePieces: 1 });
-    expect(spacesRun.result).toMatchObject({ messages: 2, skipped_lines: 1 });
+  it('count lines of spaces as empty, and CRLF ones, which the reader skips and the line-by-line path skips as blank', async () => {
+    // name, text, messages' line numbers, skipped lines
+    const cases: [string, string, number[], number][] = [
+      ['spaces.jsonl', [heartbeat(0), '   ', heartbeat(1), ' ', heartbeat(2), '  '].join('\n') + '\n', [1, 3, 5], 3],
+      // the last line without a line end
+      ['spaces-at-end.jsonl', [heartbeat(0), '', heartbeat(1), '    '].join('\n'), [1, 3], 2],
+      ['crlf.jsonl', [heartbeat(0), '', heartbeat(1), '  ', heartbeat(2)].join('\r\n') + '\r\n', [1, 3, 5], 2],
+    ];
+    for (const [name, text, lineNumbers, skipped] of cases) {
+      const path = join(tempDir(), name);
+      writeFileSync(path, text);
+      const run = await ingestWith(path, {});
+      expect(run, name).toMatchObject({ directPieces: 1, linePieces: 0 });
+      expect(run.result, name).toMatchObject({ messages: lineNumbers.length, skipped_lines: skipped, rejected: 0 });
+      expect(run.stored.messages.map((m) => m.line_no), name).toEqual(lineNumbers);
+      const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+      expect(run.stored, name).toEqual(lineByLine.stored);
+    }
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Database } from '../../src/db/database.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
-import { forEachPiece } from '../../src/ingest/files.js';
+import { forEachPiece, LineCounter } from '../../src/ingest/files.js';
 import { fixture, tempDir } from './helpers.js';
 import { generateFleet } from '../../bench/generate.js';
 
@@ -28,6 +28,19 @@ async function ingestWith(path: string, pieceBytes: number, tz = 'UTC') {
     db.close();
   }
 }
+
+describe('LineCounter', () => {
+  it('counts lines and notes the empty ones, of spaces alone too, across chunk ends', () => {
+    const counter = new LineCounter();
+    // 1 {a}, 2 four spaces over two chunks, 3 {b}, 4 a space before a CRLF line end, 5 {c}, 6 "  x", 7 two spaces
+    // without a line end
+    for (const chunk of ['{a}\n  ', '  \n{b}\n', ' \r\n', '{c}\n ', ' x\n', '  ']) counter.push(Buffer.from(chunk));
+    expect(counter.shape).toEqual({ lines: 7, longestLineBytes: 4, emptyLines: [2, 4, 7] });
+    // the last line goes on: not empty after all
+    counter.push(Buffer.from('{d}\n'));
+    expect(counter.shape).toEqual({ lines: 7, longestLineBytes: 5, emptyLines: [2, 4] });
+  });
+});
 
 describe('a file staged in pieces', () => {
   for (const name of ['jsonl-mixed.jsonl', 'frames.csv', 'status.csv', 'steve.log']) {
