@@ -190,25 +190,47 @@ function movedPastEmptyLines(line: number, emptyLines: readonly number[], lineOf
 
 /**
  * Stages `lines` of the piece line by line, as parse_jsonl takes them, beside the JSON reader's frames of its other
- * lines. False when the line reader could not take some line of the piece (not UTF-8, too long): its lines would be
- * numbered otherwise, so the whole piece is read line by line instead.
+ * lines. A line the line reader could not take (not UTF-8, too long) is one the JSON reader read as nulls: it is
+ * rejected with its reason, and the lines after it are found by the line reader's numbers, which leave it out (as
+ * the whole piece read line by line would number them). False when some line it could not take is not among `lines`.
  */
 async function stageOddLines(db: Database, read: ReadParams, tz: string, lines: number[]): Promise<boolean> {
   await db.runScript(loadSql('ingest/direct_views_aside'));
   const parsed = await withLines(db, read, async () => {
     await db.runNamed('ingest/ensure_read_errors');
-    const [errors] = await db.allNamed<{ n: number }>('ingest/read_error_count');
-    if (!errors || errors.n > 0) return false;
-    await db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz, only_lines: duckdb.listValue(lines) });
+    const unreadable = (await db.allNamed<{ line_no: number }>('ingest/read_error_lines')).map((r) => Number(r.line_no) + read.line_offset);
+    const readable = readableLines(lines, unreadable);
+    if (!readable) return false;
+    // every odd line may be one the reader left out: then a list of line 0, which no line is (an empty list binds
+    // with no item type, which DuckDB refuses)
+    await db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz, only_lines: duckdb.listValue(readable.length > 0 ? readable : [0]) });
     return true;
   });
   if (!parsed) {
     await db.runScript(loadSql('ingest/reset_read_errors'));
     return false;
   }
+  await numberUnreadableLines(db, read);
   await db.runNamed('ingest/frames');
   await db.runScript(loadSql('ingest/direct_with_lines'));
   return true;
+}
+
+/**
+ * The numbers the line reader gives `lines` (numbers in the file) when it leaves out the lines `unreadable` (in the
+ * file, ascending), those among them left out; undefined when an unreadable line is not one of `lines`.
+ */
+export function readableLines(lines: readonly number[], unreadable: readonly number[]): number[] | undefined {
+  const odd = new Set(lines);
+  if (!unreadable.every((line) => odd.has(line))) return undefined;
+  const left = new Set(unreadable);
+  let before = 0;
+  const numbered: number[] = [];
+  for (const line of [...lines].sort((a, b) => a - b)) {
+    while (before < unreadable.length && unreadable[before]! < line) before++;
+    if (!left.has(line)) numbered.push(line - before);
+  }
+  return numbered;
 }
 
 /** The files (by slot) whose JSON reader rows are not every line of theirs one to one (`lines`: each file's count). */

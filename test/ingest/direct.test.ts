@@ -8,6 +8,7 @@ import { ingestFiles } from '../../src/ingest/ingest.js';
 import type { IngestConfig } from '../../src/ingest/config.js';
 import { generateFleet } from '../../bench/generate.js';
 import { ingestTraced, tempDir } from './helpers.js';
+import { readableLines } from '../../src/ingest/stage.js';
 
 /** Ingests `path` and returns what was stored, with how many pieces the JSON reader took. */
 async function ingestWith(path: string, config: Partial<IngestConfig>) {
@@ -389,7 +390,7 @@ describe('JSON lines with the usual aliases of the keys, or frames sent as JSON 
     expect(run.stored).toEqual(lineByLine.stored);
   });
 
-  it('go to the line-by-line path with the whole piece past a thousand, or when a line is not UTF-8', async () => {
+  it('go to the line-by-line path with the whole piece past a thousand', async () => {
     const broken = '{"timestamp":"2026-03-02T11:00:00Z",';
     // a heartbeat, then 1,001 broken lines, then a heartbeat
     const many = join(tempDir(), 'many-broken.jsonl');
@@ -397,16 +398,53 @@ describe('JSON lines with the usual aliases of the keys, or frames sent as JSON 
     const manyRun = await ingestWith(many, {});
     expect(manyRun).toMatchObject({ directPieces: 0, linePieces: 1 });
     expect(manyRun.result).toMatchObject({ messages: 2, rejected: 1001 });
-    // one broken line and one that is not UTF-8: the line reader leaves the latter out, so the whole file is read
-    // line by line, which puts it back in place
-    const notUtf8 = join(tempDir(), 'not-utf8.jsonl');
-    writeFileSync(notUtf8, Buffer.concat([Buffer.from([heartbeat(0), broken, ''].join('\n')), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]), Buffer.from(heartbeat(1) + '\n')]));
-    const notUtf8Run = await ingestWith(notUtf8, {});
-    // the reader's views were made before the line reader was seen to leave a line out: one direct piece given up
-    expect(notUtf8Run).toMatchObject({ directPieces: 1, linePieces: 1 });
-    expect(notUtf8Run.traced.filter((line) => line.startsWith('[trace] ingest/stage_lines ')).length).toBe(2);
-    expect(notUtf8Run.result.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'invalid JSON'], [3, 'invalid UTF-8']]);
-    expect(notUtf8Run.messages.map((m) => m.line_no)).toEqual([1, 4]);
+  });
+
+  it('reject a line that is not UTF-8 in its place, the lines after it numbered past it, the rest read by the JSON reader', async () => {
+    const broken = '{"timestamp":"2026-03-02T11:00:00Z",';
+    const notUtf8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    // Latin-1, as chargers send it: "Störung" with ö as the one byte 0xf6
+    const latin1 = Buffer.from(JSON.stringify({ timestamp: '2026-03-02T10:00:05Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'l', 'Heartbeat', { info: 'St\u00f6rung' }] }), 'latin1');
+    const path = join(tempDir(), 'not-utf8.jsonl');
+    // 1 heartbeat, 2 broken, 3 not UTF-8, 4 heartbeat, 5 Latin-1, 6 not UTF-8, 7 broken, 8 heartbeat, 9 a key the
+    // first lines did not use, 10 heartbeat
+    writeFileSync(path, Buffer.concat([
+      Buffer.from([heartbeat(0), broken, ''].join('\n')), notUtf8, Buffer.from('\n' + heartbeat(1) + '\n'), latin1, Buffer.from('\n'),
+      notUtf8, Buffer.from('\n' + [broken, heartbeat(2), JSON.stringify({ time: '2026-03-02T11:00:00Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'late', 'Heartbeat', {}] }), heartbeat(3)].join('\n') + '\n'),
+    ]));
+    const run = await ingestWith(path, {});
+    // the reader's rows, and the four odd lines beside them
+    expect(run).toMatchObject({ directPieces: 1, linePieces: 1 });
+    expect(run.traced.filter((line) => line.startsWith('[trace] ingest/stage_lines ')).length).toBe(1);
+    expect(run.result).toMatchObject({ messages: 5, rejected: 5, skipped_lines: 0, duplicates: 0 });
+    expect(run.result.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [2, 'invalid JSON'], [3, 'invalid UTF-8'], [5, 'invalid UTF-8'], [6, 'invalid UTF-8'], [7, 'invalid JSON'],
+    ]);
+    expect(run.messages.map((m) => [m.line_no, m.unique_id])).toEqual([[1, 'h0'], [4, 'h1'], [8, 'h2'], [9, 'late'], [10, 'h3']]);
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(run.stored).toEqual(lineByLine.stored);
+    // a file whose one odd line is one the line reader leaves out
+    const onlyLatin1 = join(tempDir(), 'latin1.jsonl');
+    writeFileSync(onlyLatin1, Buffer.concat([Buffer.from(heartbeat(0) + '\n'), latin1, Buffer.from('\n' + heartbeat(1) + '\n')]));
+    const latin1Run = await ingestWith(onlyLatin1, {});
+    expect(latin1Run).toMatchObject({ directPieces: 1, linePieces: 1 });
+    expect(latin1Run.result.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'invalid UTF-8']]);
+    expect(latin1Run.messages.map((m) => m.line_no)).toEqual([1, 3]);
+    expect(latin1Run.stored).toEqual((await ingestWith(onlyLatin1, { readJsonDirectly: false })).stored);
+    // in pieces of ~3 lines, the lines fall in different ones
+    const pieces = await ingestWith(path, { pieceBytes: 300 });
+    expect(pieces.directPieces).toBeGreaterThan(1);
+    expect(pieces.stored).toEqual(lineByLine.stored);
+  });
+});
+
+describe('readableLines', () => {
+  it('numbers the odd lines as the line reader does, past the lines it left out, or gives up on one it left out that is not odd', () => {
+    // lines 3, 5 and 6 left out: line 7 is the reader's 4th, line 9 its 6th
+    expect(readableLines([2, 3, 5, 6, 7, 9], [3, 5, 6])).toEqual([2, 4, 6]);
+    expect(readableLines([9, 2], [])).toEqual([2, 9]);
+    expect(readableLines([3], [3])).toEqual([]);
+    expect(readableLines([2], [3])).toBeUndefined();
   });
 });
 
@@ -464,4 +502,5 @@ describe('empty lines on the JSON reader path', () => {
       expect(run.stored, name).toEqual(lineByLine.stored);
     }
   });
+
 });
