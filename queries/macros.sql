@@ -134,6 +134,14 @@ create or replace temp macro ocpp_frame(e, mt, direction, problem) as
         frame_hash := hash(e)
     );
 
+-- Whether a stored message is one the tables derived from all messages read (transactions, remote_commands,
+-- station_boots): transaction starts and stops, boots, the central system's commands and the chargers' answers to
+-- them; their CALLRESULTs take the CALL's action. A few in a hundred messages, kept in derived_messages.
+create or replace temp macro derived_message(action, message_type, direction) as
+    action in ('StartTransaction', 'StopTransaction', 'BootNotification')
+    or (message_type = 2 and direction = 'out')
+    or (message_type in (3, 4) and direction = 'in');
+
 -- The CALL each answer (CALLRESULT or CALLERROR) in relation `answers` answers, among the CALLs in relation
 -- `calls`: the latest at or before it with the same unique id on the same station, sent the other way (either way
 -- when the answer's own direction is unknown). One row per answer: its file and line, the CALL's action and the

@@ -1,7 +1,7 @@
 -- Grain: one row per CALL the central system sent to a charger, with the charger's answer:
 -- the first CALLRESULT or CALLERROR from the same station with the same unique id at or after it,
 -- within $answer_timeout_s seconds; later or missing answers make the outcome 'no answer'.
--- Reads derived_messages: the messages these derived tables need, taken from all messages in one scan.
+-- Reads derived_messages: the messages these derived tables need, which each run adds its own to.
 with commands as (
     -- central-system-initiated requests
     select station_id, unique_id, action, received_at, payload

@@ -1,5 +1,5 @@
 -- Grain: one row per BootNotification a station sent, with the registration status the central system answered.
--- Reads derived_messages: the messages these derived tables need, taken from all messages in one scan.
+-- Reads derived_messages: the messages these derived tables need, which each run adds its own to.
 with boots as (
     -- BootNotification requests
     select station_id, unique_id, received_at, payload

@@ -1,7 +1,7 @@
 -- Grain: one row per transaction: a StartTransaction with the transactionId its answer gave, joined to the
 -- first StopTransaction for that id on the station after it; stops whose start is not in the data stand alone.
 -- Parameters: $max_behind_s, $max_ahead_s (payload-time plausibility).
--- Reads derived_messages: the messages these derived tables need, taken from all messages in one scan.
+-- Reads derived_messages: the messages these derived tables need, which each run adds its own to.
 with start_calls as (
     -- StartTransaction requests from the charger
     select station_id, unique_id, received_at, payload

@@ -14,6 +14,7 @@ const migrations: Migration[] = [
   { script: 'schema/001_initial' },
   { script: 'schema/002_payload_zstd', fits: storesZstd },
   { script: 'schema/003_seen_files' },
+  { script: 'schema/004_derived_messages' },
 ];
 
 export const schemaVersion = migrations.length;

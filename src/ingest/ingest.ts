@@ -305,7 +305,7 @@ class IngestRun {
     await this.recordSeenFiles();
     if (this.result.files_ingested === 0) return;
     await pairStoredAnswers(this.db, this.config, this.firstFileId);
-    await rebuildDerivedTables(this.db, this.config);
+    await rebuildDerivedTables(this.db, this.config, this.firstFileId);
   }
 
   /** Whether a file of an ingested or waiting file's size is a copy of one: the same bytes, by sha256. */

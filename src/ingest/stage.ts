@@ -569,14 +569,18 @@ export async function pairStoredAnswers(db: Database, config: IngestConfig, firs
 
 const derivedTables = ['transactions', 'remote_commands', 'station_boots'] as const;
 
-/** The tables derived from all messages are rebuilt after every ingest, so a run's data joins earlier runs'. */
-export async function rebuildDerivedTables(db: Database, config: IngestConfig): Promise<void> {
+/**
+ * The tables derived from all messages are rebuilt after every ingest, so a run's data joins earlier runs', from the
+ * messages they read (derived_messages), to which the run adds its own; `firstFileId` is this run's first file.
+ */
+export async function rebuildDerivedTables(db: Database, config: IngestConfig, firstFileId: number): Promise<void> {
   const params: Record<string, Record<string, number>> = {
     transactions: { max_behind_s: config.maxReplayAgeS, max_ahead_s: config.maxClockAheadS },
     remote_commands: { answer_timeout_s: config.answerTimeoutS },
     station_boots: {},
   };
-  await db.runNamed('intermediate/derived_messages');
+  await db.runNamed('ingest/derived_messages_repaired');
+  await db.runNamed('ingest/derived_messages', { first_file_id: firstFileId });
   for (const table of derivedTables) {
     const started = performance.now();
     await db.run(`delete from ${table}`);

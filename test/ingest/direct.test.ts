@@ -157,6 +157,46 @@ describe('an answer stored before its CALL', () => {
   });
 });
 
+describe('the messages the derived tables read (derived_messages)', () => {
+  /** derived_messages, and what derived_message() takes from every message stored now: the two must agree */
+  const derived = async (db: Database) => ({
+    kept: await db.all(`select file_id, line_no::integer as line_no, action, direction from derived_messages order by all`),
+    taken: await db.all(`select file_id, line_no::integer as line_no, action, direction from messages where derived_message(action, message_type, direction) order by all`),
+  });
+
+  it('take in an answer stored before its CALL once a later run pairs it, and its transaction gets its id', async () => {
+    const line = (time: string, direction: string, message: unknown[]) => JSON.stringify({ timestamp: time, chargeBoxId: 'CP-1', direction, message });
+    const dir = tempDir();
+    // the central system's answer first: with no CALL, no action, and as an answer sent out, nothing the derived tables read
+    const answers = join(dir, 'answers.jsonl');
+    writeFileSync(answers, line('2026-03-02T10:00:01Z', 'out', [3, 's1', { transactionId: 42, idTagInfo: { status: 'Accepted' } }]) + '\n');
+    const calls = join(dir, 'calls.jsonl');
+    writeFileSync(calls, [
+      line('2026-03-02T10:00:00Z', 'in', [2, 's1', 'StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: '2026-03-02T10:00:00Z' }]),
+      line('2026-03-02T11:00:00Z', 'in', [2, 's2', 'StopTransaction', { transactionId: 42, meterStop: 5000, timestamp: '2026-03-02T11:00:00Z', reason: 'Remote' }]),
+    ].join('\n') + '\n');
+
+    const db = await Database.open(':memory:');
+    try {
+      const options = { format: 'auto' as const, tz: 'UTC', strict: false };
+      await ingestFiles(db, [answers], options);
+      expect(await derived(db)).toEqual({ kept: [], taken: [] });
+      await ingestFiles(db, [calls], options);
+      const expected = [
+        { file_id: 1, line_no: 1, action: 'StartTransaction', direction: 'out' },
+        { file_id: 2, line_no: 1, action: 'StartTransaction', direction: 'in' },
+        { file_id: 2, line_no: 2, action: 'StopTransaction', direction: 'in' },
+      ];
+      expect(await derived(db)).toEqual({ kept: expected, taken: expected });
+      expect(await db.all(`select connector_id, transaction_id::integer as transaction_id, id_tag, id_tag_status, stop_reason, meter_start::integer as meter_start, meter_stop::integer as meter_stop from transactions`)).toEqual([
+        { connector_id: 1, transaction_id: 42, id_tag: 'TAG', id_tag_status: 'Accepted', stop_reason: 'Remote', meter_start: 0, meter_stop: 5000 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('an answer whose id a stored CALL and a CALL of its own file both use', () => {
   const line = (time: string, direction: string, message: unknown[]) => JSON.stringify({ timestamp: time, chargeBoxId: 'CP-1', direction, message });
   // chargers reuse ids: the stored export holds an Authorize with id 7 at 10:00:05, the new one a Heartbeat with id 7

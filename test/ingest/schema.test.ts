@@ -34,8 +34,8 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     const dir = tempDir();
     const db = join(dir, 'fresh.duckdb');
     expect(runCli(['ingest', heartbeats(dir), '--db', db]).status).toBe(0);
-    expect(schemaVersion).toBe(3);
-    expect(await payloadCompression(db)).toEqual([{ version: '3', messages: 3000, compression: ['ZSTD'] }]);
+    expect(schemaVersion).toBe(4);
+    expect(await payloadCompression(db)).toEqual([{ version: '4', messages: 3000, compression: ['ZSTD'] }]);
   });
 
   it('a file in an older storage format keeps DuckDB’s own choice: zstd there would mean no compression at all', async () => {
@@ -44,7 +44,7 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     (await DuckDBInstance.create(db)).closeSync();
     expect(runCli(['ingest', heartbeats(dir), '--db', db]).status).toBe(0);
     const [row] = await payloadCompression(db);
-    expect(row).toMatchObject({ version: '3', messages: 3000 });
+    expect(row).toMatchObject({ version: '4', messages: 3000 });
     expect(row!.compression).not.toContain('ZSTD');
     expect(row!.compression).not.toContain('Uncompressed');
   });
@@ -61,10 +61,36 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     v1.close();
 
     expect(runCli(['ingest', heartbeats(dir), '--db', path]).status).toBe(0);
-    expect(await payloadCompression(path)).toEqual([{ version: '3', messages: 3002, compression: ['ZSTD'] }]);
+    expect(await payloadCompression(path)).toEqual([{ version: '4', messages: 3002, compression: ['ZSTD'] }]);
     expect(await query(path, `select station_id, unique_id, action, payload::varchar as payload, frame_hash::integer as frame_hash, line_no::integer as line_no from messages where file_id = 99 order by line_no`)).toEqual([
       { station_id: 'CP-1', unique_id: 'a1', action: 'StatusNotification', payload: '{"connectorId":1,"errorCode":"NoError","status":"Available"}', frame_hash: 11, line_no: 1 },
       { station_id: 'CP-1', unique_id: 'a1', action: 'StatusNotification', payload: '{}', frame_hash: 12, line_no: 2 },
+    ]);
+  });
+});
+
+describe('schema version 4: the messages the derived tables read, kept as each run stores them', () => {
+  it('a version 3 database takes them from every message stored, and a run adds its own', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'v3.duckdb');
+    const v3 = await Database.open(path);
+    for (const script of ['schema/001_initial', 'schema/002_payload_zstd', 'schema/003_seen_files']) await v3.runScript(loadSql(script));
+    await v3.run(`insert or replace into meta values ('schema_version', '3')`);
+    await v3.run(`insert into files values (99, 'boot.jsonl', 'ab', 300, 'ocpp-jsonl', '2026-03-01T10:00:00Z', 3, 3, 0, 0, 0, 0)`);
+    await v3.run(`insert into messages values
+      ('CP-1', '2026-03-01T09:00:00Z', 'in', 2, 'b1', 'BootNotification', '{"chargePointVendor":"Alfen","chargePointModel":"NG9"}', null, null, 11, 99, 1),
+      ('CP-1', '2026-03-01T09:00:01Z', 'out', 3, 'b1', 'BootNotification', '{"status":"Accepted","interval":300}', null, null, 12, 99, 2),
+      ('CP-1', '2026-03-01T09:00:02Z', 'in', 2, 'h1', 'Heartbeat', '{}', null, null, 13, 99, 3)`);
+    v3.close();
+
+    expect(runCli(['ingest', heartbeats(dir), '--db', path]).status).toBe(0);
+    // the boot and its answer; of the heartbeats file (CALLs in, answers out) nothing
+    expect(await query(path, `select (select value from meta where key = 'schema_version') as version, file_id, line_no::integer as line_no, action from derived_messages order by file_id, line_no`)).toEqual([
+      { version: '4', file_id: 99, line_no: 1, action: 'BootNotification' },
+      { version: '4', file_id: 99, line_no: 2, action: 'BootNotification' },
+    ]);
+    expect(await query(path, `select station_id, vendor, model, registration_status, heartbeat_interval_s from station_boots`)).toEqual([
+      { station_id: 'CP-1', vendor: 'Alfen', model: 'NG9', registration_status: 'Accepted', heartbeat_interval_s: 300 },
     ]);
   });
 });
