@@ -70,7 +70,7 @@ framed as (
 )
 select
     slot,
-    -- how many empty lines before the row's line, which the reader skipped: set by direct_empty_lines
+    -- how many empty lines before the row's line, which the reader skipped: set by direct_shift_past_empty_lines
     0::integer as line_shift,
     usable,
     reason,

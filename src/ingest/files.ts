@@ -226,18 +226,18 @@ export class LineCounter {
   }
 
   private noteEmpty(line: number): void {
-    if (!this.emptyLines) return;
-    if (this.emptyLines.length < maxEmptyLinesKept) this.emptyLines.push(line);
+    if (this.emptyLines!.length < maxEmptyLinesKept) this.emptyLines!.push(line);
     else this.emptyLines = undefined;
   }
 
   get shape(): LineShape {
-    // a last line without LF of spaces alone is one too (noted on a copy: more chunks may follow)
-    const emptyLines = this.emptyLines && this.open > 0 && this.openBlank ? (this.emptyLines.length < maxEmptyLinesKept ? [...this.emptyLines, this.completed + 1] : undefined) : this.emptyLines;
+    const emptyLines = this.emptyLines?.slice();
+    // a last line without LF of spaces alone is one too (on the copy: more chunks may follow)
+    if (emptyLines && this.open > 0 && this.openBlank) emptyLines.push(this.completed + 1);
     return {
       lines: this.completed + (this.open > 0 ? 1 : 0),
       longestLineBytes: Math.max(this.longest, this.open),
-      ...(emptyLines ? { emptyLines: [...emptyLines] } : {}),
+      ...(emptyLines && emptyLines.length <= maxEmptyLinesKept ? { emptyLines } : {}),
     };
   }
 }

@@ -167,7 +167,8 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
     await db.runNamed('ingest/stage_empty_lines', { line_offset: read.line_offset, empty_lines: duckdb.listValue(emptyLines) });
     // the common case, a file that ends in empty lines, moves no row
     const trailing = emptyLines.every((line, i) => line === input.lines.lines - emptyLines.length + i + 1);
-    await db.runScript(loadSql(trailing ? 'ingest/direct_trailing_empty_lines' : 'ingest/direct_empty_lines'));
+    if (!trailing) await db.runNamed('ingest/direct_shift_past_empty_lines');
+    await db.runScript(loadSql('ingest/direct_empty_lines'));
   }
   if (oddLines.length > 0 && !(await stageOddLines(db, read, input.tz, oddLines))) {
     await db.runScript(loadSql('ingest/drop_direct_views'));
@@ -182,7 +183,7 @@ const maxOddLines = 1000;
 
 /**
  * The number in the file of the line the JSON reader numbered `line` (counting no empty line): past every empty line
- * (numbered from 1 in the piece) before it, as direct_empty_lines moves its rows.
+ * (numbered from 1 in the piece) before it, as direct_shift_past_empty_lines moves its rows.
  */
 function movedPastEmptyLines(line: number, emptyLines: readonly number[], lineOffset: number): number {
   return line + emptyLines.filter((empty, i) => lineOffset + empty - (i + 1) < line).length;
