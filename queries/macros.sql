@@ -48,10 +48,20 @@ create or replace temp macro direction_of(text) as
 -- Strings in a JSON payload may arrive as numbers; normalise to text for typed columns.
 create or replace temp macro json_text(doc, path) as json_extract_string(doc, path);
 
--- A line with nothing on it but what trim() takes away (spaces, Unicode spaces), or none at all. Its first character
--- is looked at first: trim() over every line cost more than splitting a 1M-line frames CSV into its fields.
+-- A line with nothing on it but what trim() takes away (spaces, Unicode spaces) and the ASCII white space it keeps
+-- (tab, vertical tab, form feed, CR), or none at all: DuckDB's JSON reader skips a line of ASCII white space, so both
+-- paths skip it. A case, so that the whole line is looked at only when its first character (by its code: nearly
+-- every line starts with '{' or a digit) is white space; as `a and b` DuckDB evaluated trim() over every line (1M
+-- lines: 600 ms against 45 ms).
+create or replace temp macro ascii_space_to_space(text) as
+    translate(text, chr(9) || chr(11) || chr(12) || chr(13), '    ');
+
 create or replace temp macro blank_line(line) as
-    line is null or line = '' or (trim(left(line, 1)) = '' and trim(line) = '');
+    case
+        when line is null or line = '' then true
+        when ascii(line) in (32, 9, 11, 12, 13) or (ascii(line) > 127 and trim(left(line, 1)) = '') then trim(ascii_space_to_space(line)) = ''
+        else false
+    end;
 
 -- trim(text), looked at first by its first and last characters: a text that neither starts nor ends with what trim()
 -- takes away is its own trimmed value, without trim() walking and copying it (a frame is some hundred bytes).

@@ -174,9 +174,9 @@ export interface LineShape {
   lines: number;
   longestLineBytes: number;
   /**
-   * The numbers (from 1) of its empty lines, which DuckDB's JSON reader skips: lines of nothing, or of spaces alone
-   * (before the CR of a CRLF line end), which the line-by-line path skips as blank too; undefined when there are
-   * more than maxEmptyLinesKept, or when they were not counted.
+   * The numbers (from 1) of its empty lines, which DuckDB's JSON reader skips: lines of nothing, or of ASCII white
+   * space alone (spaces, tabs, the CR of a CRLF line end), which the line-by-line path skips as blank too; undefined
+   * when there are more than maxEmptyLinesKept, or when they were not counted.
    */
   emptyLines?: number[];
 }
@@ -184,12 +184,15 @@ export interface LineShape {
 /** Empty lines a LineCounter numbers; a stretch with more is left to readers that keep every line. */
 export const maxEmptyLinesKept = 1000;
 
-const space = 0x20;
-const cr = 0x0d;
-
-/** Whether bytes from..to of chunk are spaces alone (a CR among them only ever ends a CRLF line end). */
-function spacesOnly(chunk: Buffer, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (chunk[i] !== space && chunk[i] !== cr) return false;
+/**
+ * Whether bytes from..to of chunk (a line, or part of one: no LF among them) are white space alone, as DuckDB's JSON
+ * reader skips a line and blank_line does: spaces, tabs, vertical tabs, form feeds and CRs.
+ */
+function blankOnly(chunk: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const byte = chunk[i]!;
+    if (byte !== 0x20 && (byte < 0x09 || byte > 0x0d)) return false;
+  }
   return true;
 }
 
@@ -203,7 +206,7 @@ export class LineCounter {
   private longest = 0;
   /** bytes of the line still open at the end of the last chunk */
   private open = 0;
-  /** whether the open line holds spaces alone so far */
+  /** whether the open line holds white space alone so far */
   private openBlank = true;
   private emptyLines: number[] | undefined = [];
 
@@ -212,15 +215,15 @@ export class LineCounter {
     for (let lf = chunk.indexOf(10); lf !== -1; lf = chunk.indexOf(10, start)) {
       const length = this.open + lf - start;
       if (length > this.longest) this.longest = length;
-      // nearly every line starts with '{': spacesOnly looks at that byte alone
-      if (this.emptyLines && this.openBlank && spacesOnly(chunk, start, lf)) this.noteEmpty(this.completed + 1);
+      // nearly every line starts with '{': blankOnly looks at that byte alone
+      if (this.emptyLines && this.openBlank && blankOnly(chunk, start, lf)) this.noteEmpty(this.completed + 1);
       this.completed++;
       this.open = 0;
       this.openBlank = true;
       start = lf + 1;
     }
     if (start < chunk.length) {
-      this.openBlank &&= spacesOnly(chunk, start, chunk.length);
+      this.openBlank &&= blankOnly(chunk, start, chunk.length);
       this.open += chunk.length - start;
     }
   }
@@ -232,7 +235,7 @@ export class LineCounter {
 
   get shape(): LineShape {
     const emptyLines = this.emptyLines?.slice();
-    // a last line without LF of spaces alone is one too (on the copy: more chunks may follow)
+    // a last line without LF of white space alone is one too (on the copy: more chunks may follow)
     if (emptyLines && this.open > 0 && this.openBlank) emptyLines.push(this.completed + 1);
     return {
       lines: this.completed + (this.open > 0 ? 1 : 0),

@@ -523,13 +523,15 @@ describe('empty lines on the JSON reader path', () => {
     expect(manyRun.stored.messages.map((m) => m.line_no)).toEqual([1, 1003]);
   });
 
-  it('count lines of spaces as empty, and CRLF ones, which the reader skips and the line-by-line path skips as blank', async () => {
+  it('count lines of spaces or tabs as empty, and CRLF ones, which the reader skips and the line-by-line path skips as blank', async () => {
     // name, text, messages' line numbers, skipped lines
     const cases: [string, string, number[], number][] = [
       ['spaces.jsonl', [heartbeat(0), '   ', heartbeat(1), ' ', heartbeat(2), '  '].join('\n') + '\n', [1, 3, 5], 3],
       // the last line without a line end
       ['spaces-at-end.jsonl', [heartbeat(0), '', heartbeat(1), '    '].join('\n'), [1, 3], 2],
       ['crlf.jsonl', [heartbeat(0), '', heartbeat(1), '  ', heartbeat(2)].join('\r\n') + '\r\n', [1, 3, 5], 2],
+      // tabs, a form feed and a vertical tab, which DuckDB's reader skips as it skips spaces
+      ['tabs.jsonl', ['\t', heartbeat(0), ' \t\f', heartbeat(1), '\u000b', heartbeat(2), '\t\t'].join('\n') + '\n', [2, 4, 6], 4],
     ];
     for (const [name, text, lineNumbers, skipped] of cases) {
       const path = join(tempDir(), name);

@@ -231,25 +231,24 @@ describe('steve-log', () => {
 });
 
 describe('lines of nothing but white space', () => {
-  // between two good lines: spaces, a no-break space, an ideographic space (each taken away by trim: skipped), and
-  // a tab (which trim keeps: a line with something on it)
-  const whiteLines = ['   ', '\u00a0', '\u3000 ', '\t'];
+  // between two good lines: spaces, a no-break space, an ideographic space (each taken away by trim), a tab and a
+  // tab with a form feed (ASCII white space, which DuckDB's JSON reader skips): all skipped as blank; and a tab
+  // before a frame, which is no blank line
+  const whiteLines = ['   ', '\u00a0', '\u3000 ', '\t', '\t\f'];
 
-  it('are skipped in JSON lines, but for a tab, which is not JSON', () => {
+  it('are skipped in JSON lines, tabs too; a tab before a JSON object is a line like any other', () => {
     const frame = (id: string) => JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, id, 'Heartbeat', {}] });
     const file = join(tempDir(), 'white.jsonl');
-    writeFileSync(file, [frame('a'), ...whiteLines, frame('b')].join('\n') + '\n');
+    writeFileSync(file, [frame('a'), ...whiteLines, '\t' + frame('b')].join('\n') + '\n');
     const { json } = ingest(file);
-    expect(json).toMatchObject({ messages: 2, skipped_lines: 3, rejected: 1 });
-    expect(json.rejects).toEqual([{ file, line: 5, reason: 'invalid JSON' }]);
+    expect(json).toMatchObject({ messages: 2, skipped_lines: 5, rejected: 0 });
   });
 
-  it('are skipped in a CSV, but for a tab, a record of one field', () => {
+  it('are skipped in a CSV, tabs too', () => {
     const file = join(tempDir(), 'white.csv');
     writeFileSync(file, ['timestamp,id,action,msg', '2026-03-02T10:00:00Z,CP-1,Heartbeat,"[2,""a"",""Heartbeat"",{}]"', ...whiteLines, '2026-03-02T10:00:01Z,CP-1,Heartbeat,"[2,""b"",""Heartbeat"",{}]"'].join('\n') + '\n');
     const { json } = ingest(file);
-    // the header and the three white lines
-    expect(json).toMatchObject({ messages: 2, skipped_lines: 4, rejected: 1 });
-    expect(json.rejects).toEqual([{ file, line: 6, reason: 'wrong column count: 1 fields, the header has 4' }]);
+    // the header and the five white lines
+    expect(json).toMatchObject({ messages: 2, skipped_lines: 6, rejected: 0 });
   });
 });

@@ -36,8 +36,8 @@ describe('small files of the line-based formats in one run', () => {
       'a.csv': [statusHeader, status('CP-1', 0), status('CP-1', 1, 'Available', 'NoError'), 'CP-1,1,Faulted', `CP-1,1,Faulted,OtherError,"two`, `lines",,,2026-03-02T10:02:00Z`].join('\n') + '\n',
       // repeats a row of a.csv (a duplicate across files), CRLF line ends, no line end after its last line
       'b.csv': [statusHeader, status('CP-1', 0), status('CP-2', 3)].join('\r\n'),
-      // a byte-order mark and a blank line
-      'c.csv': '\uFEFF' + [statusHeader, status('CP-3', 4), '', status('CP-3', 5, 'Available', 'NoError')].join('\n') + '\n',
+      // a byte-order mark, a blank line and a line of a tab and a space (blank too, as a JSON-lines file's)
+      'c.csv': '\uFEFF' + [statusHeader, status('CP-3', 4), '', '\t ', status('CP-3', 5, 'Available', 'NoError')].join('\n') + '\n',
       'd.csv': [statusHeader, status('CP-4', 6, 'Faulted', 'Error', 'x'.repeat(60))].join('\n') + '\n',
     });
     const batched = await ingestTraced([dir]);
@@ -45,7 +45,7 @@ describe('small files of the line-based formats in one run', () => {
     expect(outcomes(batched.result)).toEqual([
       ['a.csv', 'ingested', 6, 3, 0, 2, 1],
       ['b.csv', 'ingested', 3, 1, 1, 1, 0],
-      ['c.csv', 'ingested', 4, 2, 0, 2, 0],
+      ['c.csv', 'ingested', 5, 2, 0, 3, 0],
       ['d.csv', 'ingested', 2, 1, 0, 1, 0],
     ]);
     const oneByOne = await ingestTraced([dir], { batchLineFiles: false });

@@ -3,8 +3,9 @@ import { Database } from '../../src/db/database.js';
 import { duckdb } from '../../src/db/duckdb.js';
 
 // texts at the edges of what trim() takes away: spaces, Unicode spaces, a tab and a line end (which it keeps), a
-// space before a combining accent (a character of its own to trim), empty, null
-const texts = [' a ', 'a', '', '   ', '\u00a0x\u3000', '\t', '\tx', 'x\r', ' \u0301abc', 'abc \u0301', 'a b', '\u3000', null];
+// space before a combining accent (a character of its own to trim), ASCII white space that blank_line takes as blank
+// too, alone and mixed with spaces, empty, null
+const texts = [' a ', 'a', '', '   ', '\u00a0x\u3000', '\t', '\tx', 'x\r', ' \u0301abc', 'abc \u0301', 'a b', '\u3000', ' \t\u000b\f\r ', '\u3000\t', '\t\u0085', null];
 
 describe('the cheap tests that stand for trim()', () => {
   let db: Database;
@@ -13,9 +14,9 @@ describe('the cheap tests that stand for trim()', () => {
   });
   afterAll(() => db.close());
 
-  it('trimmed(text) is trim(text), and blank_line(text) is trim(text) = \'\', for every text', async () => {
+  it('trimmed(text) is trim(text), and blank_line(text) is trim(text) = \'\' once tabs, vertical tabs, form feeds and CRs are spaces, for every text', async () => {
     const rows = await db.all<{ text: string | null; trimmed: string | null; trim: string | null; blank: boolean; trim_blank: boolean }>(
-      `select text, trimmed(text) as trimmed, trim(text) as trim, blank_line(text) as blank, text is null or trim(text) = '' as trim_blank
+      `select text, trimmed(text) as trimmed, trim(text) as trim, blank_line(text) as blank, text is null or trim(translate(text, chr(9) || chr(11) || chr(12) || chr(13), '    ')) = '' as trim_blank
        from unnest($texts) t(text)`,
       { texts: duckdb.listValue(texts) },
     );
@@ -25,7 +26,7 @@ describe('the cheap tests that stand for trim()', () => {
       expect(row.blank, JSON.stringify(row.text)).toBe(row.trim_blank);
     }
     // what trim() itself does with them, so that the list covers both outcomes of each test
-    expect(rows.filter((r) => r.blank).map((r) => r.text)).toEqual(['', '   ', '\u3000', null]);
-    expect(rows.filter((r) => r.trimmed !== r.text).map((r) => r.text)).toEqual([' a ', '   ', '\u00a0x\u3000', ' \u0301abc', '\u3000']);
+    expect(rows.filter((r) => r.blank).map((r) => r.text)).toEqual(['', '   ', '\t', '\u3000', ' \t\u000b\f\r ', '\u3000\t', null]);
+    expect(rows.filter((r) => r.trimmed !== r.text).map((r) => r.text)).toEqual([' a ', '   ', '\u00a0x\u3000', ' \u0301abc', '\u3000', ' \t\u000b\f\r ', '\u3000\t']);
   });
 });

@@ -40,6 +40,14 @@ describe('LineCounter', () => {
     counter.push(Buffer.from('{d}\n'));
     expect(counter.shape).toEqual({ lines: 7, longestLineBytes: 5, emptyLines: [2, 4] });
   });
+
+  it('notes lines of tabs, vertical tabs, form feeds and spaces as empty, as DuckDB\'s JSON reader skips them', () => {
+    const counter = new LineCounter();
+    // 1 a tab, 2 {a}, 3 a space, a tab and a form feed, 4 a vertical tab then a CRLF line end, 5 "\tx", 6 a tab
+    // without a line end
+    for (const chunk of ['\t\n{a}\n \t', '\f\n\u000b\r\n\tx\n', '\t']) counter.push(Buffer.from(chunk));
+    expect(counter.shape).toEqual({ lines: 6, longestLineBytes: 3, emptyLines: [1, 3, 4, 6] });
+  });
 });
 
 describe('a file staged in pieces', () => {
