@@ -10,7 +10,8 @@ with lines as (
         case when k + $line_offset = 1 then ltrim(line, chr(65279)) else line end as line
     -- the lines stage_lines read, in file order: a row's id is its place among the lines the reader could take
     from (select rowid + 1 as k, line from stage_lines)
-    where $only_lines::bigint[] is null or list_contains($only_lines::bigint[], k + $line_offset)
+    -- a semi join, not list_contains: that looks through the whole list for every line
+    where $only_lines::bigint[] is null or k + $line_offset in (select unnest($only_lines::bigint[]))
 ),
 objects as (
     -- the usual keys, taken in one parse; json_transform leaves absent or mistyped keys null. A frame sent as an

@@ -8,7 +8,7 @@ import { ingestFiles } from '../../src/ingest/ingest.js';
 import type { IngestConfig } from '../../src/ingest/config.js';
 import { generateFleet } from '../../bench/generate.js';
 import { ingestTraced, tempDir } from './helpers.js';
-import { readableLines } from '../../src/ingest/stage.js';
+import { movedPastEmptyLines, readableLines } from '../../src/ingest/stage.js';
 
 /** Ingests `path` and returns what was stored, with how many pieces the JSON reader took. */
 async function ingestWith(path: string, config: Partial<IngestConfig>) {
@@ -430,7 +430,7 @@ describe('JSON lines with the usual aliases of the keys, or frames sent as JSON 
     expect(run.stored).toEqual(lineByLine.stored);
   });
 
-  it('go to the line-by-line path with the whole piece past a thousand', async () => {
+  it('go to the line-by-line path with the whole piece past a thousand and a tenth of its lines', async () => {
     const broken = '{"timestamp":"2026-03-02T11:00:00Z",';
     // a heartbeat, then 1,001 broken lines, then a heartbeat
     const many = join(tempDir(), 'many-broken.jsonl');
@@ -438,6 +438,28 @@ describe('JSON lines with the usual aliases of the keys, or frames sent as JSON 
     const manyRun = await ingestWith(many, {});
     expect(manyRun).toMatchObject({ directPieces: 0, linePieces: 1 });
     expect(manyRun.result).toMatchObject({ messages: 2, rejected: 1001 });
+  });
+
+  it('are read beside the JSON reader up to a tenth of the lines, past a thousand, empty lines among them', async () => {
+    const broken = '{"timestamp":"2026-03-02T11:00:00Z",';
+    // 20,000 lines: every 11th of the first 13,200 broken (1,200 lines), an empty line after line 5,000 and another
+    // after line 15,000
+    const lines = Array.from({ length: 19_998 }, (_, i) => (i < 13_200 && i % 11 === 10 ? broken : heartbeat(i)));
+    lines.splice(5000, 0, '');
+    lines.splice(15_000, 0, '');
+    const path = join(tempDir(), 'spread-broken.jsonl');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const run = await ingestWith(path, {});
+    expect(run).toMatchObject({ directPieces: 1, linePieces: 1 });
+    expect(run.result).toMatchObject({ messages: 18_798, rejected: 1200, skipped_lines: 2 });
+    // lines 11, 22, ..., 4,994 broken before the empty line 5,001, then 5,006 (the 5,005th heartbeat's line, moved
+    // past it) up to 13,201
+    const rejectedLines = run.stored.rejects.map((r) => r.line_no);
+    expect(rejectedLines.slice(0, 2)).toEqual([11, 22]);
+    expect(rejectedLines.slice(453, 456)).toEqual([4994, 5006, 5017]);
+    expect(rejectedLines.at(-1)).toBe(13_201);
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(run.stored).toEqual(lineByLine.stored);
   });
 
   it('reject a line that is not UTF-8 in its place, the lines after it numbered past it, the rest read by the JSON reader', async () => {
@@ -485,6 +507,16 @@ describe('readableLines', () => {
     expect(readableLines([9, 2], [])).toEqual([2, 9]);
     expect(readableLines([3], [3])).toEqual([]);
     expect(readableLines([2], [3])).toBeUndefined();
+  });
+});
+
+describe('movedPastEmptyLines', () => {
+  it('numbers the reader\'s lines (empty ones left out) as the file does', () => {
+    // empty lines 2, 3 and 7 of the piece: the reader's line 1 is line 1, its 2 is 4, its 4 is 6, its 5 is 8
+    expect(movedPastEmptyLines([1, 2, 4, 5, 9], [2, 3, 7], 0)).toEqual([1, 4, 6, 8, 12]);
+    expect(movedPastEmptyLines([1, 2], [], 0)).toEqual([1, 2]);
+    // a piece from line 101 of the file: its empty line 1 is the file's line 101
+    expect(movedPastEmptyLines([101, 102], [1], 100)).toEqual([102, 103]);
   });
 });
 
