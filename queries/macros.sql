@@ -74,6 +74,13 @@ create or replace temp macro trimmed(text) as
 create or replace temp macro csv_raw_fields(record, delimiter, field_re) as
     list_transform(regexp_extract_all(record || delimiter, field_re), f -> f[:-2]);
 
+-- The raw fields of a record from `matches`, regexp_extract_all(record || delimiter, field_re), when it quotes
+-- correctly; null when not. A field and its delimiter match only where the field begins (a quote opens a quoted
+-- field, an unquoted one runs to the next delimiter), so the record quotes correctly when its matches, one after
+-- another, make up all of it with no gap: cheaper than matching it whole against a pattern of its own first.
+create or replace temp macro csv_tiled_fields(matches, record, delimiter) as
+    case when list_sum(list_transform(matches, m -> strlen(m))) = strlen(record) + strlen(delimiter) then list_transform(matches, f -> f[:-2]) end;
+
 -- Where a staged row comes from, as one number: the line number in its file, plus the file's place in a batch of
 -- small files staged together (slot, from 0) in the top bits. Every staging step keys, orders and joins rows by it
 -- as by a line number (a batch's files come in order), and storing splits it again (staged_file_id,

@@ -375,7 +375,7 @@ async function numberUnreadableLines(db: Database, read: ReadParams): Promise<vo
 }
 
 /** Regular expressions for one CSV record, built from the sniffed delimiter (one of , ; tab |). */
-function csvPatterns(delimiter: string): { valid: string; field: string } {
+export function csvPatterns(delimiter: string): { valid: string; field: string } {
   const d = delimiter === '|' ? '\\|' : delimiter === '\t' ? '\\t' : delimiter;
   // a line break only ever sits inside a quoted field (a record spanning lines: csv_records)
   const field = `(?:"(?:[^"]|"")*"|[^${d}"\\n]*)`;
@@ -387,7 +387,6 @@ async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams, batch
   const bases = duckdb.listValue(batch?.bases ?? [0]);
   await withLines(db, read, () => db.runNamed('ingest/split_csv', {
     ...lineParams(read),
-    valid_re: patterns.valid,
     field_re: patterns.field,
     delimiter: layout.delimiter,
     header_line: layout.headerLine,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
 import { duckdb } from '../../src/db/duckdb.js';
+import { csvPatterns } from '../../src/ingest/stage.js';
 
 // texts at the edges of what trim() takes away: spaces, Unicode spaces, a tab and a line end (which it keeps), a
 // space before a combining accent (a character of its own to trim), ASCII white space that blank_line takes as blank
@@ -29,4 +30,41 @@ describe('the cheap tests that stand for trim()', () => {
     expect(rows.filter((r) => r.blank).map((r) => r.text)).toEqual(['', '   ', '\t', '\u3000', ' \t\u000b\f\r ', '\u3000\t', null]);
     expect(rows.filter((r) => r.trimmed !== r.text).map((r) => r.text)).toEqual([' a ', '   ', '\u00a0x\u3000', ' \u0301abc', '\u3000', ' \t\u000b\f\r ', '\u3000\t']);
   });
+});
+
+describe('csv_tiled_fields', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await Database.open(':memory:');
+  });
+  afterAll(() => db.close());
+
+  // records at the edges of RFC 4180 quoting, written with a comma; for the other delimiters the commas are swapped
+  const records = [
+    'a,b,c', 'a,,c', ',', '', 'x', '"a,b",c', '"a""b",c', '"",""', '"a"b,c', 'a"b,c', '"a', 'a,"b', '"a""', '""""',
+    'a ,"b"', 'a, "b"', '"a" ,b', '"a\nb",c', 'a,b"', '"a","b","c"', '"a",,"', '5" display,x', '"x""y""z"',
+  ];
+
+  for (const delimiter of [',', ';', '\t', '|']) {
+    it(`gives the fields where the whole-record pattern matches, and null where it does not (${JSON.stringify(delimiter)})`, async () => {
+      const { valid, field } = csvPatterns(delimiter);
+      const texts = records.map((r) => r.replaceAll(',', delimiter));
+      const rows = await db.all<{ record: string; fields: string[] | null; full: boolean; split: string[] }>(
+        `select record, csv_tiled_fields(regexp_extract_all(record || $delimiter, $field), record, $delimiter) as fields,
+                regexp_full_match(record, $valid) as full, csv_raw_fields(record, $delimiter, $field) as split
+         from unnest($texts) t(record)`,
+        { texts: duckdb.listValue(texts), delimiter, field, valid },
+      );
+      expect(rows).toHaveLength(records.length);
+      for (const row of rows) {
+        expect(row.fields !== null, JSON.stringify(row.record)).toBe(row.full);
+        if (row.full) expect(row.fields, JSON.stringify(row.record)).toEqual(row.split);
+      }
+      // the records that quote correctly, by hand ('' is one empty field)
+      expect(rows.filter((r) => r.full).map((r) => r.record.replaceAll(delimiter, ','))).toEqual([
+        'a,b,c', 'a,,c', ',', '', 'x', '"a,b",c', '"a""b",c', '"",""', '""""', 'a ,"b"', '"a\nb",c', '"a","b","c"', '"x""y""z"',
+      ]);
+      expect(rows[5]!.fields).toEqual(['"a' + delimiter + 'b"', 'c']);
+    });
+  }
 });
