@@ -546,13 +546,27 @@ describe('empty lines on the JSON reader path', () => {
     expect(pieces.stored).toEqual(lineByLine.stored);
   });
 
-  it('go line by line past a thousand', async () => {
+  it('are read past a thousand, an empty line after every line', async () => {
+    // 1,500 heartbeats, each followed by an empty line
+    const path = join(tempDir(), 'double-spaced.jsonl');
+    writeFileSync(path, Array.from({ length: 1500 }, (_, i) => heartbeat(i) + '\n').join('\n') + '\n');
+    const run = await ingestWith(path, {});
+    expect(run).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(run.result).toMatchObject({ messages: 1500, skipped_lines: 1500, rejected: 0 });
+    const lineNumbers = run.stored.messages.map((m) => m.line_no);
+    expect(lineNumbers.slice(0, 3)).toEqual([1, 3, 5]);
+    expect(lineNumbers.at(-1)).toBe(2999);
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(run.stored).toEqual(lineByLine.stored);
+  });
+
+  it('go line by line past 100,000', async () => {
     const many = join(tempDir(), 'many-empty.jsonl');
-    writeFileSync(many, [heartbeat(0), ...Array.from({ length: 1001 }, () => ''), heartbeat(1)].join('\n') + '\n');
+    writeFileSync(many, [heartbeat(0), ...Array.from({ length: 100_001 }, () => ''), heartbeat(1)].join('\n') + '\n');
     const manyRun = await ingestWith(many, {});
     expect(manyRun).toMatchObject({ directPieces: 0, linePieces: 1 });
-    expect(manyRun.result).toMatchObject({ messages: 2, skipped_lines: 1001 });
-    expect(manyRun.stored.messages.map((m) => m.line_no)).toEqual([1, 1003]);
+    expect(manyRun.result).toMatchObject({ messages: 2, skipped_lines: 100_001 });
+    expect(manyRun.stored.messages.map((m) => m.line_no)).toEqual([1, 100_003]);
   });
 
   it('count lines of spaces or tabs as empty, and CRLF ones, which the reader skips and the line-by-line path skips as blank', async () => {
