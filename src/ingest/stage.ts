@@ -189,8 +189,8 @@ function maxOddLines(lines: number): number {
 }
 
 /**
- * The number in the file of the line the JSON reader numbered `line` (counting no empty line): past every empty line
- * (numbered from 1 in the piece) before it, as direct_shift_past_empty_lines moves its rows.
+ * The numbers in the file of the lines the JSON reader numbered `lines` (ascending, counting no empty line): each past
+ * every empty line (numbered from 1 in the piece) before it, as direct_shift_past_empty_lines moves its rows.
  */
 export function movedPastEmptyLines(lines: readonly number[], emptyLines: readonly number[], lineOffset: number): number[] {
   // both ascending: one walk over the two
