@@ -1,8 +1,6 @@
--- Grain: one row per stored CALL that a staged answer may answer: the same station and unique id, received from
--- $calls_from to $calls_to (piece_span). Usually few: the CALLs near the end of the piece before; none for a file
--- that overlaps nothing stored.
+-- Grain: one row per stored CALL that a staged answer may answer: a CALL of the span (stored_span_calls) whose station
+-- and unique id a staged answer uses (stored_pair_frames holds every such answer).
 create or replace temp table stored_calls as
-select m.station_id, m.unique_id, m.received_at, m.direction, m.action
-from messages m
-semi join stage_answers a on a.station_id = m.station_id and a.unique_id = m.unique_id
-where m.message_type = 2 and m.received_at between $calls_from::timestamptz and $calls_to::timestamptz
+select c.*
+from stored_span_calls c
+semi join stored_pair_frames a on a.station_id = c.station_id and a.unique_id = c.unique_id and a.message_type in (3, 4)

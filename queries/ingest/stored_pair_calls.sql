@@ -5,5 +5,6 @@ select station_id, unique_id, received_at, direction, action
 from stored_calls
 union all
 select c.station_id, c.unique_id, c.received_at, c.direction, c.action
-from stage_calls c
+from stored_pair_frames c
 semi join stored_calls s on s.station_id = c.station_id and s.unique_id = c.unique_id
+where c.message_type = 2

@@ -464,7 +464,9 @@ async function storeFrames(writer: Database, staging: StagingArea, input: PieceC
   await staging.handToWriter();
   await writer.runNamed('ingest/stage_stored_span', { first_at: span?.first_at ?? null, last_at: span?.last_at ?? null });
   await writer.runNamed('ingest/stored_repeats');
-  await writer.runNamed('ingest/stored_calls', { calls_from: span?.calls_from ?? null, calls_to: span?.calls_to ?? null });
+  await writer.runNamed('ingest/stored_span_calls', { calls_from: span?.calls_from ?? null, calls_to: span?.calls_to ?? null });
+  await writer.runNamed('ingest/stored_pair_frames');
+  await writer.runNamed('ingest/stored_calls');
   await writer.runNamed('ingest/stored_pair_answers');
   await writer.runNamed('ingest/stored_pair_calls');
   await writer.runNamed('ingest/stored_pairs');
