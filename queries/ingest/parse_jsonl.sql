@@ -63,6 +63,8 @@ typed as (
     -- typed values; a frame sent as a JSON string is unwrapped; an array under an alias key is taken apart
     select
         *,
+        -- skipped, looked at once
+        blank_line(line) as blank,
         parse_time(time_text, $tz) as received_at,
         direction_of(direction_text) as direction,
         coalesce(elements, case when json_type(message) = 'ARRAY' then json_transform(message, '["JSON"]') end) as frame_elements,
@@ -74,7 +76,7 @@ judged as (
     select
         *,
         case
-            when blank_line(line) then null
+            when blank then null
             when not valid then 'invalid JSON'
             when not is_object then 'not a JSON object'
             when station_id is null then 'no station id (expected chargeBoxId, chargePointId, stationId or identity)'
@@ -87,7 +89,7 @@ judged as (
 )
 select
     line_no,
-    case when blank_line(line) then 'skip' when reason is not null then 'reject' else 'frame' end as kind,
+    case when blank then 'skip' when reason is not null then 'reject' else 'frame' end as kind,
     reason,
     case when reason is not null then left(line, $raw_chars) end as raw,
     station_id,
