@@ -123,7 +123,9 @@ export function finishSvg(svg: string, id: string, label: string): string {
   out = out.replace(/^<svg [^>]*?(width="[^"]*" height="[^"]*" viewBox="[^"]*")>/, (_m, size: string) =>
     `<svg class="marks" ${size} role="img" aria-label="${label.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}">`,
   );
-  if (!out.startsWith('<svg class="marks" ') || /xmlns|https?:/.test(out.slice(0, 300))) throw new Error('unexpected SVG header from vega');
+  // the check is of vega's header alone: the label is a station's text, which may hold a URL
+  const header = out.replace(/ aria-label="[^"]*"/, '').slice(0, 300);
+  if (!out.startsWith('<svg class="marks" ') || /xmlns|https?:/.test(header)) throw new Error('unexpected SVG header from vega');
   return out;
 }
 
@@ -182,7 +184,8 @@ export function swatch(colour: string, opacity = 1): string {
 export function codeScale(codes: Iterable<string>): { codeDomain: string[]; codeRange: string[] } {
   const seen = new Set(codes);
   const known = knownCodes.filter((c) => seen.has(c));
-  const others = [...seen].filter((c) => !(c in codeColours)).sort();
+  // own keys only: a charger's code may be named like an Object member ('constructor', '__proto__')
+  const others = [...seen].filter((c) => !Object.hasOwn(codeColours, c)).sort();
   return {
     codeDomain: [...known, ...others],
     codeRange: [...known.map((c) => codeColours[c]!), ...others.map((_c, i) => otherColours[i % otherColours.length]!)],

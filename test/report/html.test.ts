@@ -80,6 +80,22 @@ describe('charts', () => {
     );
   });
 
+  test("a chart labelled with a station id that holds a URL is kept, its label escaped", () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="10" height="10" viewBox="0 0 10 10"><g></g></svg>';
+    expect(finishSvg(svg, 'chart-1', 'Error episodes of station CP-1 http://x')).toBe(
+      '<svg class="marks" width="10" height="10" viewBox="0 0 10 10" role="img" aria-label="Error episodes of station CP-1 http://x"><g></g></svg>',
+    );
+    expect(() => finishSvg('<svg xmlns="http://www.w3.org/2000/svg" class="marks"><g></g></svg>', 'chart-1', 'x')).toThrow('unexpected SVG header');
+  });
+
+  test('codes named like Object members get a colour of the others and a place in the legend', () => {
+    const scale = codeScale(['constructor', 'OtherError', '__proto__']);
+    expect(scale.codeDomain).toEqual(['OtherError', '__proto__', 'constructor']);
+    expect(scale.codeRange).toHaveLength(3);
+    for (const colour of scale.codeRange) expect(colour).toMatch(/^#[0-9a-f]{6}$/i);
+    expect(scale.codeRange[1]).not.toBe(scale.codeRange[2]);
+  });
+
   test('error codes keep one colour across charts, unknown codes after the OCPP ones', () => {
     const a = codeScale(['OtherError', 'Error', 'ConnectorLockFailure']);
     expect(a.codeDomain).toEqual(['ConnectorLockFailure', 'OtherError', 'Error']);
