@@ -120,13 +120,12 @@ export function finishSvg(svg: string, id: string, label: string): string {
     return ` id="${fresh}"`;
   });
   out = out.replace(/url\(#([^)]+)\)/g, (m, old: string) => (ids.has(old) ? `url(#${ids.get(old)})` : m));
-  out = out.replace(/^<svg [^>]*?(width="[^"]*" height="[^"]*" viewBox="[^"]*")>/, (_m, size: string) =>
-    `<svg class="marks" ${size} role="img" aria-label="${label.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}">`,
-  );
-  // the check is of vega's header alone: the label is a station's text, which may hold a URL
-  const header = out.replace(/ aria-label="[^"]*"/, '').slice(0, 300);
-  if (!out.startsWith('<svg class="marks" ') || /xmlns|https?:/.test(header)) throw new Error('unexpected SVG header from vega');
-  return out;
+  out = out.replace(/^<svg [^>]*?(width="[^"]*" height="[^"]*" viewBox="[^"]*")>/, (_m, size: string) => `<svg class="marks" ${size} role="img">`);
+  if (!out.startsWith('<svg class="marks" ') || /xmlns|https?:/.test(out.slice(0, 300))) throw new Error('unexpected SVG header from vega');
+  // the label goes in after the check of vega's header: it is a station's text, which may hold a URL (or a `$'`,
+  // hence a function as the replacement)
+  const escapedLabel = label.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return out.replace(' role="img">', () => ` role="img" aria-label="${escapedLabel}">`);
 }
 
 /**
