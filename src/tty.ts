@@ -1,4 +1,5 @@
 import type { WriteStream } from 'node:tty';
+import stringWidth from 'string-width';
 
 export interface Output {
   /** data for the user: tables, summaries, JSON */
@@ -55,9 +56,29 @@ export interface Column<T> {
   align?: Align;
 }
 
-/** Characters a terminal could act on (escape sequences, carriage returns) are shown as visible codes. */
+/**
+ * Characters that would drive the terminal or hide what a line says are shown as visible codes: escape sequences
+ * and other C0/C1 controls, tabs and line breaks (which shift or forge lines), bidi overrides and isolates (U+202E
+ * shows "gnp.exe" as "exe.png"), and invisible characters (zero-width spaces and joiners, the soft hyphen, the BOM).
+ */
+const unsafeForTerminal = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+const namedEscapes: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+
 export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, '\\n');
+  return text.replace(unsafeForTerminal, (c) => {
+    const code = c.charCodeAt(0);
+    return namedEscapes[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
+/** The columns a cell takes on a terminal: CJK and emoji take two, combining marks none. */
+export function displayWidth(text: string): number {
+  return stringWidth(text, { countAnsiEscapeCodes: true });
+}
+
+function padTo(text: string, width: number, align: Align): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return align === 'right' ? fill + text : text + fill;
 }
 
 // made once: toLocaleString makes a formatter on every call, which a table of a thousand files' counts notices
@@ -73,11 +94,11 @@ function cell(value: string | number | boolean | null | undefined): string {
 /** An aligned text table; numbers right-aligned unless a column says otherwise. */
 export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const cells = rows.map((row) => columns.map((c) => cell(c.value(row))));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
+  const widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...cells.map((r) => displayWidth(r[i]!))));
   const aligns = columns.map((c) => c.align ?? (rows.length && typeof c.value(rows[0]!) === 'number' ? 'right' : 'left'));
   const line = (values: string[]) =>
     values
-      .map((v, i) => (aligns[i] === 'right' ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .map((v, i) => padTo(v, widths[i]!, aligns[i]!))
       .join('  ')
       .trimEnd();
   return [line(columns.map((c) => c.header)), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');

@@ -162,7 +162,7 @@ export function formatIngestSummary(result: IngestResult, dbPath: string, dryRun
     lines.push('', `Rejected lines${result.rejected > result.rejects.length ? ` (first ${result.rejects.length} of ${n(result.rejected)})` : ''}:`);
     for (const r of result.rejects) lines.push(`  ${terminalSafe(r.file)}:${r.line}: ${terminalSafe(r.reason)}`);
   }
-  if (dryRunOf !== undefined) lines.push('', `Dry run: nothing was stored in ${dryRunOf}.`);
-  else if (!result.rolled_back) lines.push('', `Database: ${dbPath}`);
+  if (dryRunOf !== undefined) lines.push('', `Dry run: nothing was stored in ${terminalSafe(dryRunOf)}.`);
+  else if (!result.rolled_back) lines.push('', `Database: ${terminalSafe(dbPath)}`);
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import { requireSchema } from '../db/migrations.js';
 import { parseWindow, windowFormatHelp } from '../analysis/window.js';
 import { buildAlerts } from '../analysis/alerts.js';
 import { usageError } from '../errors.js';
-import { formatBytes, processOutput, type Output } from '../tty.js';
+import { formatBytes, processOutput, terminalSafe, type Output } from '../tty.js';
 import { dbOption } from './options.js';
 
 interface ReportCommandOptions {
@@ -52,5 +52,5 @@ export function formatWritten(report: { path: string; bytes: number; episodes: n
   const faults = report.episodes
     ? `${plural(report.episodes, 'error episode')} on ${plural(report.stations, 'station')}, ${plural(report.detailSections, 'station section')}`
     : 'no faults in this window';
-  return `Report written to ${report.path} (${formatBytes(report.bytes)}; ${faults}).`;
+  return `Report written to ${terminalSafe(report.path)} (${formatBytes(report.bytes)}; ${faults}).`;
 }
