@@ -3,6 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { CliError } from '../errors.js';
+import { terminalSafe } from '../tty.js';
 
 export const formats = ['ocpp-jsonl', 'frames-csv', 'status-csv', 'steve-log'] as const;
 export type Format = (typeof formats)[number];
@@ -283,14 +284,14 @@ export async function detectFormat(readPath: string, requested: Format | 'auto',
   const head = await readLinesHead(readPath, gzip);
   if (notUtf8Text(head.text)) {
     throw new CliError(
-      `${path} does not read as UTF-8 text (UTF-16, or not text at all?). ` +
+      `${terminalSafe(path)} does not read as UTF-8 text (UTF-16, or not text at all?). ` +
         'Export it as UTF-8 (for UTF-16: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8), or leave it out of the inputs.',
     );
   }
   if (requested !== 'auto') {
     if (requested === 'frames-csv' || requested === 'status-csv') {
       const layout = csvLayout(head.text.split('\n'));
-      if (!layout) throw new CliError(`${path}: no CSV header found; a ${requested} file starts with a header row.`);
+      if (!layout) throw new CliError(`${terminalSafe(path)}: no CSV header found; a ${requested} file starts with a header row.`);
       return { format: requested, gzip, csv: layout };
     }
     if (requested === 'ocpp-jsonl') return { format: requested, gzip, jsonKeys: jsonLinesKeys(headSample(head).sample) };
@@ -300,7 +301,7 @@ export async function detectFormat(readPath: string, requested: Format | 'auto',
   const detected = detectFromHead(head);
   if (!detected) {
     throw new CliError(
-      `cannot recognise the format of ${path}.\n` +
+      `cannot recognise the format of ${terminalSafe(path)}.\n` +
         (jsonNotInLines(head.text) ?? '') +
         'Expected one of: ocpp-jsonl (JSON lines with timestamp, chargeBoxId, direction, message), ' +
         'frames-csv (CSV with timestamp, id, action, msg), status-csv (CSV with station, connectorId, status, errorCode, ...), ' +

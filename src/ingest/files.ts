@@ -8,6 +8,7 @@ import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
+import { terminalSafe } from '../tty.js';
 
 export interface InputFile {
   path: string;
@@ -127,7 +128,7 @@ async function followLink(path: string, name: string, walking: Set<string>): Pro
     // a dangling link to a log would lose that log without a word
     if (!supportedExtensions.test(name)) return [];
     const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${(error as Error).message})`;
-    throw new CliError(`cannot read ${path}: it links to ${await readlink(path)}, ${why}. Remove the link or restore its file, and run again.`, ExitCode.failure);
+    throw new CliError(`cannot read ${terminalSafe(path)}: it links to ${terminalSafe(await readlink(path))}, ${why}. Remove the link or restore its file, and run again.`, ExitCode.failure);
   }
   if (target.info.isDirectory()) return walk(path, walking);
   return target.info.isFile() && supportedExtensions.test(name) ? [inputFile(path, target.stat)] : [];
@@ -143,7 +144,7 @@ async function spool(source: Readable, copy: string, shownAs: string): Promise<I
     await pipeline(source, createWriteStream(copy, { flags: 'wx' }));
   } catch (error) {
     if (isOutOfDiskSpace(error)) throw error;
-    throw new CliError(`cannot read ${shownAs}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+    throw new CliError(`cannot read ${terminalSafe(shownAs)}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
   }
   return { ...inputFile(copy, (await statFile(copy)).stat), shownAs };
 }
@@ -288,7 +289,7 @@ export async function hashFile(file: InputFile): Promise<string> {
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes(file) })) hash.update(chunk as Buffer);
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+    throw new CliError(`cannot read ${terminalSafe(path)}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
   }
   return hash.digest('hex');
 }
@@ -334,7 +335,7 @@ export async function inspectFile(file: InputFile, gzip: boolean, copy?: (chunk:
       if (gunzip && gzipComplete && !gunzip.write(chunk as Buffer)) await new Promise((r) => gunzip.once('drain', r));
     }
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+    throw new CliError(`cannot read ${terminalSafe(path)}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
   }
   gunzip?.end();
   await drained;
@@ -525,7 +526,7 @@ export async function forEachPiece(
       throw useFailure.error;
     }
     // a gzip stream cut short: keep what was read, as DuckDB's own reader does
-    if (!options.gzip) throw new CliError(`cannot read ${path}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+    if (!options.gzip) throw new CliError(`cannot read ${terminalSafe(path)}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
     gzipComplete = false;
   }
   if (hash && options.gzip) {

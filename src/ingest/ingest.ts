@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { BatchUnreadable, filesCounts, stageBatch, stageFile, stageLineBatch, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
 import { StagingArea } from './staging.js';
 import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
+import { terminalSafe } from '../tty.js';
 import { checkDiskRoom, outOfDiskSpace, type RunInput, type RunPlaces } from './disk.js';
 import { duckdb } from '../db/duckdb.js';
 
@@ -504,7 +505,7 @@ async function planFiles(inputs: readonly string[], format: Format | 'auto', spo
       detected = await detectFormat(file.path, format, shownName(file));
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new CliError(`cannot read ${shownName(file)}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
+      throw new CliError(`cannot read ${terminalSafe(shownName(file))}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
     }
     planned.push({ ...file, detected });
   }

@@ -1,6 +1,7 @@
 import { traceQuery, type Database } from '../db/database.js';
 import { duckdb } from '../db/duckdb.js';
 import { CliError, errorFirstLine, ExitCode, isOutOfDiskSpace } from '../errors.js';
+import { terminalSafe } from '../tty.js';
 import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
 import type { LineShape } from './files.js';
@@ -77,7 +78,7 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
   } catch (error) {
     // a full disk is no fault of the file's: the run says so, and where it wrote
     if (error instanceof CliError || isOutOfDiskSpace(error)) throw error;
-    throw new CliError(`cannot read ${input.path}: ${errorFirstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
+    throw new CliError(`cannot read ${terminalSafe(input.path)}: ${errorFirstLine(error)}\nNothing was stored; fix or remove the file and run again.`, ExitCode.failure, { cause: error });
   }
   // the JSON reader path's lines are all frames, unpacked already: no unreadable or cut lines to look for
   if (unpacked) return storeFrames(writer, staging, input, { unpacked });
@@ -410,13 +411,13 @@ async function splitCsv(db: Database, layout: CsvLayout, read: ReadParams, batch
 const maxCsvRecordLines = 1000;
 
 function requireLayout(input: StageInput): CsvLayout {
-  if (!input.detected.csv) throw new CliError(`${input.path}: no CSV header found`, ExitCode.failure);
+  if (!input.detected.csv) throw new CliError(`${terminalSafe(input.path)}: no CSV header found`, ExitCode.failure);
   return input.detected.csv;
 }
 
 function missingColumns(path: string, format: string, missing: string[], columns: string[]): CliError {
   return new CliError(
-    `${path}: a ${format} file needs columns ${missing.join(', ')}; its header has ${columns.join(', ')}.\n` +
+    `${terminalSafe(path)}: a ${format} file needs columns ${missing.join(', ')}; its header has ${columns.map(terminalSafe).join(', ')}.\n` +
       'Rename the columns or pass the right --format.',
     ExitCode.failure,
   );

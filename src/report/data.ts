@@ -5,6 +5,7 @@ import { bindParameters, narrowToStations, parameterValues, prepareAnalysis, run
 import { defaultAnalysisConfig, type AnalysisConfig } from '../analysis/config.js';
 import type { AnalysisWindow } from '../analysis/window.js';
 import { loadSql } from '../sql/load.js';
+import { terminalSafe } from '../tty.js';
 
 /** How much of each list the page shows; the rest is in `ocpp-faults export`. These keep a 500-station report small. */
 export interface ReportLimits {
@@ -204,9 +205,11 @@ async function defineScope(db: Database, stations: readonly string[]): Promise<v
   const found = new Set((await db.all<{ station_id: string }>('select station_id from report_scope')).map((r) => r.station_id));
   const missing = stations.filter((s) => !found.has(s));
   if (missing.length === 0) return;
-  const examples = (await db.all<{ station_id: string }>(loadSql('report/station_examples'), { examples: 5 })).map((r) => `'${r.station_id}'`);
+  // ids come from chargers and the command line: escaped here, so a newline in one cannot forge a line of the message
+  const quoted = (id: string) => `'${terminalSafe(id)}'`;
+  const examples = (await db.all<{ station_id: string }>(loadSql('report/station_examples'), { examples: 5 })).map((r) => quoted(r.station_id));
   throw new CliError(
-    `no station ${missing.map((s) => `'${s}'`).join(', ')} in ${db.path}: --station takes a station id exactly as logged ` +
+    `no station ${missing.map(quoted).join(', ')} in ${db.path}: --station takes a station id exactly as logged ` +
       `(case and spaces count), e.g. ${examples.join(', ')}`,
   );
 }

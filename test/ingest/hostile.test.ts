@@ -204,4 +204,22 @@ describe('hostile input', () => {
     expect(run.stderr.split('\n')[0]).toBe(`error: cannot recognise the format of ${shown}.`);
     expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
+
+  it("a file name's newline cannot forge a line of the error, nor its tab or bidi override hide what it names", () => {
+    const { path, run } = ingestFile('day\nerror: all good\t\u202e.jsonl', 'hello\nworld\n');
+    expect(run.status).toBe(1);
+    const shown = path.replace('\n', '\\n').replace('\t', '\\t').replace('\u202e', '\\u202e');
+    const lines = run.stderr.split('\n');
+    expect(lines[0]).toBe(`error: cannot recognise the format of ${shown}.`);
+    expect(lines.filter((line) => line.startsWith('error:'))).toHaveLength(1);
+  });
+
+  it("a CSV header's hostile column names are shown escaped in the missing-columns error", () => {
+    const { path, run } = ingestFile('status.csv', 'station,connectorId,x\u202e\tq\nCP-1,1,1\n', ['--format', 'status-csv']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `error: ${path}: a status-csv file needs columns status, errorCode, timestamp; its header has station, connectorId, x\\u202e\\tq.\n` +
+        'Rename the columns or pass the right --format.\n',
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cliPath, tempDir } from '../ingest/helpers.js';
@@ -72,6 +72,21 @@ describe('ocpp-faults report', () => {
     const unknown = await run(['report', '--db', db, '--out', out, '--station', 'cp-fail']);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/^error: no station 'cp-fail' in .*exactly as logged/);
+  });
+
+  test("a station id's newline cannot forge a line of the unknown --station message", async () => {
+    const hostile = join(dir, 'hostile.duckdb');
+    const log = join(dir, 'hostile.jsonl');
+    const frame = (station: string, id: string) =>
+      JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', chargeBoxId: station, direction: 'in', message: [2, id, 'Heartbeat', {}] });
+    writeFileSync(log, `${frame('A\nerror: forged\u202e', 'h1')}\n${frame('CP-1', 'h2')}\n`);
+    expect((await run(['ingest', log, '--db', hostile])).status).toBe(0);
+    const unknown = await run(['report', '--db', hostile, '--out', join(dir, 'hostile.html'), '--station', 'x\ny']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe(
+      `error: no station 'x\\ny' in ${hostile}: --station takes a station id exactly as logged (case and spaces count), ` +
+        `e.g. 'A\\nerror: forged\\u202e', 'CP-1'\n`,
+    );
   });
 
   test('a window with no faults is a report, not an error', async () => {
