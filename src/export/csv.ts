@@ -5,7 +5,8 @@ import { columnKind, describeTable, quoteIdentifier, quoteLiteral, type ColumnIn
  * CSV cells, decided by column type so the rules hold for every exported table:
  * - times: ISO 8601 UTC with milliseconds, ending in Z (2026-03-02T10:00:00.123Z); dates: YYYY-MM-DD;
  * - booleans: true / false; numbers: as numbers (a negative number in a numeric column stays a number);
- * - free text (every text column): a cell starting with = + - @, tab or CR gets a leading single quote, so a
+ * - free text (every text column): a cell starting with = + - @, tab or CR, or with = + - @ after leading spaces or
+ *   line breaks (spreadsheets trim those before they look for a formula), gets a leading single quote, so a
  *   spreadsheet shows it as text instead of running it as a formula (OWASP "CSV injection");
  * - null: an empty cell. Quoting (commas, quotes, line breaks) is RFC 4180, so csv-parse reads every cell back.
  */
@@ -29,8 +30,12 @@ export function csvCellSql(column: ColumnInfo): string {
 
 /** The same neutralisation in JavaScript, for text written outside DuckDB. */
 export function neutraliseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return formulaStart.test(text) ? `'${text}` : text;
 }
+
+/** The pattern both neutralisations test, written so JavaScript's and DuckDB's (RE2) regular expressions agree. */
+const formulaStartPattern = '^([\\t\\r]|[ \\t\\r\\n]*[=+\\-@])';
+const formulaStart = new RegExp(formulaStartPattern);
 
 /** Writes a table as CSV with DuckDB's writer, every cell shaped by `csvCellSql`. */
 export async function writeCsv(db: Database, table: string, path: string): Promise<void> {
@@ -42,6 +47,6 @@ export async function writeCsv(db: Database, table: string, path: string): Promi
 
 async function defineNeutraliseFormula(db: Database): Promise<void> {
   await db.run(
-    `create or replace temp macro neutralise_formula(s) as case when regexp_matches(s, '^[=+\\-@\\t\\r]') then '''' || s else s end`,
+    `create or replace temp macro neutralise_formula(s) as case when regexp_matches(s, ${quoteLiteral(formulaStartPattern)}) then '''' || s else s end`,
   );
 }

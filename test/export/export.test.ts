@@ -6,7 +6,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { exportResults } from '../../src/export/export.js';
-import { writeCsv } from '../../src/export/csv.js';
+import { neutraliseFormula, writeCsv } from '../../src/export/csv.js';
 import { describeTable, columnKind } from '../../src/export/columns.js';
 import { exportedResults, materialiseResult, runResult } from '../../src/analysis/results.js';
 import { commands, freshDb, statuses, transactions } from '../analysis/helpers.js';
@@ -52,7 +52,7 @@ const contracts: Record<string, string[]> = {
 function expectedCell(kind: string, value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
-  if (kind === 'text') return /^[=+\-@\t\r]/.test(String(value)) ? `'${String(value)}` : String(value);
+  if (kind === 'text') return /^([\t\r]|[ \t\r\n]*[=+\-@])/.test(String(value)) ? `'${String(value)}` : String(value);
   return String(value);
 }
 
@@ -113,6 +113,16 @@ describe('CSV export', { timeout: 30_000 }, () => {
     await db.run(`create temp table t as select -3.5::double as skew_s, -7::bigint as n, '-3.5' as note, cast(null as varchar) as empty, '' as blank`);
     await writeCsv(db, 't', join(dir, 't.csv'));
     expect(await readFile(join(dir, 't.csv'), 'utf8')).toBe(`skew_s,n,note,empty,blank\n-3.5,-7,'-3.5,,""\n`);
+  });
+
+  test('a formula after leading spaces or line breaks is neutralised too; text with a formula sign further in is not', async () => {
+    await db.run(
+      `create temp table f as select * from (values (1, ' =1+1'), (2, '  +A1'), (3, e'\\n=cmd|x'), (4, e' \\t@SUM(A1)'), (5, ' plain'), (6, 'a=b'), (7, ' ')) v(n, s)`,
+    );
+    await writeCsv(db, 'f', join(dir, 'f.csv'));
+    const cells = (parse(await readFile(join(dir, 'f.csv')), { columns: true }) as Record<string, string>[]).map((r) => r['s']);
+    expect(cells).toEqual([`' =1+1`, `'  +A1`, `'\n=cmd|x`, `' \t@SUM(A1)`, ' plain', 'a=b', ' ']);
+    expect([' =1+1', '\r\n-2', ' plain', 'a=b', '\tx'].map(neutraliseFormula)).toEqual([`' =1+1`, `'\r\n-2`, ' plain', 'a=b', `'\tx`]);
   });
 });
 
