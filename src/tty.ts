@@ -1,5 +1,6 @@
 import type { WriteStream } from 'node:tty';
 import stringWidth from 'string-width';
+import { hiddenFormatting, visibleCode } from './text.js';
 
 export interface Output {
   /** data for the user: tables, summaries, JSON */
@@ -58,17 +59,14 @@ export interface Column<T> {
 
 /**
  * Characters that would drive the terminal or hide what a line says are shown as visible codes: escape sequences
- * and other C0/C1 controls, tabs and line breaks (which shift or forge lines), bidi overrides and isolates (U+202E
- * shows "gnp.exe" as "exe.png"), and invisible characters (zero-width spaces and joiners, the soft hyphen, the BOM).
+ * and other C0/C1 controls, tabs and line breaks (which shift or forge lines), and hidden formatting (bidi controls,
+ * invisible characters; see text.ts).
  */
-const unsafeForTerminal = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+const unsafeForTerminal = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f]|${hiddenFormatting.source}`, 'g');
 const namedEscapes: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
 
 export function terminalSafe(text: string): string {
-  return text.replace(unsafeForTerminal, (c) => {
-    const code = c.charCodeAt(0);
-    return namedEscapes[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
-  });
+  return text.replace(unsafeForTerminal, (c) => namedEscapes[c] ?? visibleCode(c));
 }
 
 /** The columns a cell takes on a terminal: CJK and emoji take two, combining marks none. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { packageRoot } from '../sql/load.js';
+import { showHiddenFormatting } from '../text.js';
 
 /**
  * Charts are Vega-Lite specs in reports/charts/<name>.vl.json with "${name}" placeholders for their data, filled
@@ -85,14 +86,14 @@ export class ChartTemplate {
   private readonly logger = collectingLogger();
 
   constructor(readonly name: ChartName, constants: Record<string, unknown>) {
-    const spec = dropEmptyLayers(fillSpec(loadSpec(name), constants)) as TopLevelSpec;
+    const spec = dropEmptyLayers(fillSpec(loadSpec(name), withHiddenFormattingShown(constants) as Record<string, unknown>)) as TopLevelSpec;
     this.runtime = vega.parse(compile(spec, { logger: this.logger }).spec);
   }
 
   /** One drawing as an SVG element for inline use: `id` makes its internal ids unique in the page, `label` names it. */
   async render(data: Record<string, readonly object[]>, id: string, label: string): Promise<string> {
     const view = new vega.View(this.runtime, { renderer: 'none', logger: this.logger });
-    for (const [name, values] of Object.entries(data)) view.data(name, values as object[]);
+    for (const [name, values] of Object.entries(data)) view.data(name, withHiddenFormattingShown(values) as object[]);
     scenegraph.resetSVGDefIds();
     try {
       return finishSvg(await view.toSVG(), id, label);
@@ -100,6 +101,20 @@ export class ChartTemplate {
       view.finalize();
     }
   }
+}
+
+/**
+ * A chart's data with hidden formatting in its texts (a station id's bidi override) shown as visible codes, as the
+ * page shows it, before vega lays the texts out. The same text always maps to the same string, so a scale's domain
+ * still matches its data.
+ */
+function withHiddenFormattingShown(value: unknown): unknown {
+  if (typeof value === 'string') return showHiddenFormatting(value);
+  if (Array.isArray(value)) return value.map(withHiddenFormattingShown);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withHiddenFormattingShown(item)]));
+  }
+  return value;
 }
 
 /** Renders a chart whose data is inline in its spec (filled from `values`). */
@@ -124,7 +139,7 @@ export function finishSvg(svg: string, id: string, label: string): string {
   if (!out.startsWith('<svg class="marks" ') || /xmlns|https?:/.test(out.slice(0, 300))) throw new Error('unexpected SVG header from vega');
   // the label goes in after the check of vega's header: it is a station's text, which may hold a URL (or a `$'`,
   // hence a function as the replacement)
-  const escapedLabel = label.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const escapedLabel = showHiddenFormatting(label).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return out.replace(' role="img">', () => ` role="img" aria-label="${escapedLabel}">`);
 }
 

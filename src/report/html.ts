@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { showHiddenFormatting } from '../text.js';
 
 /**
  * The page's safety rules in one place: text and attribute escaping, JSON that cannot end its <script> element,
@@ -7,10 +8,14 @@ import { createHash } from 'node:crypto';
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Text for element content or a quoted attribute value: & < > " ' escaped. null/undefined become ''. */
+/**
+ * Text for element content or a quoted attribute value: & < > " ' escaped, and hidden formatting (bidi overrides,
+ * zero-width characters) shown as visible codes, so a charger's text cannot reorder or hide the page's words around
+ * it. null/undefined become ''.
+ */
 export function escapeHtml(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return String(value).replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
+  return showHiddenFormatting(String(value)).replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
 }
 
 /** An HTML fragment that is already safe (built from escaped parts). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -11,6 +12,7 @@ import { buildReport } from '../../src/report/report.js';
 import { chartWarnings } from '../../src/report/charts.js';
 import { stationSlug } from '../../src/report/html.js';
 import { ingested, outputDir, startTags, withoutGeneratedLine } from './helpers.js';
+import { tempDir } from '../ingest/helpers.js';
 
 const allData = { from: null, to: null };
 const oddLog = join(import.meta.dirname, 'fixtures', 'odd_station_ids.jsonl');
@@ -184,6 +186,36 @@ describe('windows and stations', () => {
       await expect(buildReport(empty, { window: allData })).rejects.toThrow(/holds no data yet: run 'ocpp-faults ingest/);
     } finally {
       empty.close();
+    }
+  });
+});
+
+describe('hidden formatting in free text', () => {
+  test("a bidi override or zero-width character in a station id, code or info shows as a visible code, in the page and its charts", async () => {
+    const dir = tempDir('ocpp-faults-bidi-');
+    const station = 'CP-\u202egnp.exe';
+    const frame = (at: string, id: string, payload: Record<string, unknown>) =>
+      JSON.stringify({ timestamp: at, chargeBoxId: station, direction: 'in', message: [2, id, 'StatusNotification', { connectorId: 1, timestamp: at, ...payload }] });
+    const lines = [1, 2, 3].flatMap((h) => [
+      frame(`2026-03-02T1${h}:00:00.000Z`, `f${h}`, { errorCode: 'OtherError', status: 'Faulted', info: 'door\u200bopen\u2066', vendorErrorCode: 'E\u2028\u202d1' }),
+      frame(`2026-03-02T1${h}:10:00.000Z`, `a${h}`, { errorCode: 'NoError', status: 'Available' }),
+    ]);
+    writeFileSync(join(dir, 'bidi.jsonl'), `${lines.join('\n')}\n`);
+    const db = await ingested([join(dir, 'bidi.jsonl')]);
+    try {
+      const page = (await buildReport(db, { window: allData, now: new Date('2026-04-01T00:00:00Z') })).html;
+      const shown = page.replace(/<script type="application\/json" id="report-data">[\s\S]*?<\/script>/, '');
+      expect(shown.match(/[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g)).toBeNull();
+      expect(shown).toContain('<h3>Station <span class="station-id">CP-\\u202egnp.exe</span>');
+      expect(shown).toContain('<td class="text">door\\u200bopen\\u2066</td>');
+      expect(shown).toContain('E\\u2028\\u202d1');
+      expect(shown).toContain('aria-label="Error episodes of station CP-\\u202egnp.exe over the window, per connector"');
+      expect(shown).toMatch(/<text [^>]*>CP-\\u202egnp\.exe<\/text>/);
+      // the data block keeps the id as logged, for whatever reads it
+      expect((reportData(page)['detail_stations'] as { station_id: string }[]).map((d) => d.station_id)).toEqual([station]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
