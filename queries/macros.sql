@@ -7,18 +7,31 @@ create or replace temp macro epoch_time(s) as
         when regexp_full_match(trim(s), '\d{13}') then epoch_ms(try_cast(trim(s) as bigint))
     end;
 
--- An OCPP/ISO 8601 time text as a TIMESTAMPTZ: a time with Z or an offset is absolute; a zone-less time is read
--- in zone tz; 10-digit (s) and 13-digit (ms) epoch numbers are accepted; anything else is null.
--- UTC, the common case, takes the cast alone (the session zone is UTC); the pattern tests run only for what it cannot read.
--- RFC 3339 lets the T and Z be lower case, which the cast does not read: they are read upper-cased.
+-- A time text trimmed and upper-cased, a trailing UTC or GMT written as Z.
+create or replace temp macro time_text_upper(s) as regexp_replace(upper(trim(s)), '\s*(UTC|GMT)$', 'Z');
+
+-- A time within the years 1 to 9999, what ISO 8601's four-digit years can write; else null. The cast also reads
+-- 'infinity', BC dates ('-2026-...') and five-digit years, none of which a charger or server means.
+create or replace temp macro in_time_range(t) as
+    case when t between timestamptz '0001-01-01 00:00:00+00' and timestamptz '9999-12-31 23:59:59.999999+00' then t end;
+
+-- An OCPP/ISO 8601 time text as a TIMESTAMPTZ: a time with Z, an offset or a trailing UTC/GMT is absolute; a
+-- zone-less time (or a date alone) is read in zone tz; 10-digit (s) and 13-digit (ms) epoch numbers are accepted;
+-- anything else is null. RFC 3339 lets the T and Z be lower case, which the cast does not read: they are read
+-- upper-cased.
+-- The common case, a time ending in Z, takes the cast alone. Everything else must match the ISO shape before it
+-- reaches the cast: DuckDB's cast also reads named zones ('... America/New_York', '... NZ', hence the NZ test) and
+-- then reads the zone-less times after them in that zone, and it reads 'epoch' and '2026-03-02' (as UTC).
 create or replace temp macro parse_time(s, tz) as
     case
         when s is null then null
-        when tz = 'UTC' then coalesce(try_cast(s as timestamptz), epoch_time(s), try_cast(upper(trim(s)) as timestamptz))
         else coalesce(
-            case when regexp_matches(trim(s), '(Z|z|[+-]\d\d(:?\d\d)?)$') then try_cast(upper(trim(s)) as timestamptz) end,
-            epoch_time(s),
-            timezone(tz, try_cast(upper(trim(s)) as timestamp))
+            case when suffix(s, 'Z') and not suffix(s, 'NZ') then in_time_range(try_cast(s as timestamptz)) end,
+            case when regexp_full_match(time_text_upper(s), '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d(:?\d\d)?)')
+                then in_time_range(try_cast(time_text_upper(s) as timestamptz)) end,
+            case when regexp_full_match(time_text_upper(s), '\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?')
+                then in_time_range(timezone(tz, try_cast(time_text_upper(s) as timestamp))) end,
+            epoch_time(s)
         )
     end;
 
