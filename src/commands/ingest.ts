@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { Database } from '../db/database.js';
@@ -64,6 +65,9 @@ Examples:
       const dbPath = options.dryRun && !existsSync(options.db) ? ':memory:' : options.db;
       // its staging waits where the real run's would, not in DuckDB's default for a database in memory (./.tmp)
       const tempDirectory = temp?.staging ?? (dbPath === ':memory:' ? `${resolve(options.db)}.tmp` : undefined);
+      // a run that stores nothing (it failed, or --strict refused its rejects) leaves no database it created behind
+      const creates = dbPath !== ':memory:' && !existsSync(dbPath);
+      let storedNothing = true;
       const db = await Database.open(dbPath, { memoryLimit: defaultIngestConfig.memoryLimit, tempDirectory }).catch(async (error: unknown) => {
         await temp?.remove();
         throw error;
@@ -86,6 +90,7 @@ Examples:
             : undefined,
         });
         progress?.finish();
+        storedNothing = result.rolled_back;
         if (options.json) output.out(JSON.stringify(ingestJson(result)));
         else output.out(formatIngestSummary(result, db.path, options.dryRun ? resolve(options.db) : undefined));
         if (result.rolled_back && options.strict && result.rejected > 0) {
@@ -94,6 +99,7 @@ Examples:
         }
       } finally {
         db.close();
+        if (creates && storedNothing) await Promise.all([dbPath, `${dbPath}.wal`].map((file) => rm(file, { force: true })));
         await temp?.remove();
       }
     });

@@ -103,8 +103,23 @@ describe('ingest command', () => {
     expect(run.status).toBe(3);
     expect(JSON.parse(run.stdout)).toMatchObject({ files_ingested: 1, rejected: 3, stored: false });
     expect(run.stderr).toContain('nothing was stored');
-    expect(await counts(db)).toEqual([{ files: 0, messages: 0, statuses: 0, rejects: 0 }]);
+    // the database did not exist before the run, and does not after it
+    expect(existsSync(db)).toBe(false);
     expect(runCli(['ingest', fixture('steve.log'), '--db', db, '--strict']).status).toBe(3);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('a run that fails leaves no database it created, and an existing one as it was', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'new.duckdb');
+    const missing = runCli(['ingest', join(dir, 'nonexist.jsonl'), '--db', db]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`error: no such file or directory: ${join(dir, 'nonexist.jsonl')}\n`);
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(`${db}.wal`)).toBe(false);
+    expect(runCli(['ingest', fixture('status.csv'), '--db', db]).status).toBe(0);
+    expect(runCli(['ingest', join(dir, 'nonexist.jsonl'), '--db', db]).status).toBe(1);
+    expect(await counts(db)).toEqual([{ files: 1, messages: 0, statuses: 5, rejects: 3 }]);
   });
 
   it('keeps the lines of a gzip file cut short and rejects its incomplete last line', async () => {
