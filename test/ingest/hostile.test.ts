@@ -91,6 +91,42 @@ describe('hostile input', () => {
     }
   });
 
+  it('a time naming a zone is refused without moving the zone-less times after it; infinity, epoch, BC and five-digit years are not times', async () => {
+    const times = [
+      '2026-03-02T10:00:00 America/New_York',
+      '2026-03-02T11:00:00',
+      '2026-03-03',
+      '2026-03-02T10:00:00 NZ',
+      '2026-03-02T12:00:00',
+      '2026-03-02 13:00:00 UTC',
+      'infinity',
+      'epoch',
+      '-2026-03-02T10:00:00Z',
+      '99999-03-02T10:00:00Z',
+    ];
+    const lines = times.map((timestamp, i) => JSON.stringify({ timestamp, chargeBoxId: 'CP-1', direction: 'in', message: [2, `h${i + 1}`, 'Heartbeat', {}] }));
+    const notATime = (line: number) => ({ line, reason: `timestamp is not a time: ${times[line - 1]}` });
+    for (const tz of ['UTC', 'Europe/Berlin']) {
+      const { db, json } = ingestFile('zones.jsonl', lines.join('\n') + '\n', ['--tz', tz]);
+      expect(json, tz).toMatchObject({ messages: 4, rejected: 6, rejects: [1, 4, 7, 8, 9, 10].map(notATime) });
+      const stored = await query<{ id: string; at: string }>(db, `select unique_id as id, strftime(received_at, '%Y-%m-%dT%H:%M:%S') as at from messages order by line_no`);
+      expect(stored, tz).toEqual(
+        tz === 'UTC'
+          ? [{ id: 'h2', at: '2026-03-02T11:00:00' }, { id: 'h3', at: '2026-03-03T00:00:00' }, { id: 'h5', at: '2026-03-02T12:00:00' }, { id: 'h6', at: '2026-03-02T13:00:00' }]
+          : [{ id: 'h2', at: '2026-03-02T10:00:00' }, { id: 'h3', at: '2026-03-02T23:00:00' }, { id: 'h5', at: '2026-03-02T11:00:00' }, { id: 'h6', at: '2026-03-02T13:00:00' }],
+      );
+    }
+  });
+
+  it('a connectorId that is not an integer is stored as no connector, not rounded or read as hex', async () => {
+    const ids = ['1.5', '"0x10"', '"1.0"', '2', '" 3 "', '"-1"'];
+    const lines = ids.map((id, i) => `{"timestamp":"2026-03-02T10:00:0${i}Z","chargeBoxId":"CP-1","direction":"in","message":[2,"s${i}","StatusNotification",{"connectorId":${id},"errorCode":"GroundFailure","status":"Faulted"}]}`);
+    const { db, json } = ingestFile('connectors.jsonl', lines.join('\n') + '\n');
+    expect(json).toMatchObject({ messages: 6, status_notifications: 6, rejected: 0 });
+    const stored = await query<{ connector_id: number | null }>(db, 'select connector_id from status_notifications order by line_no');
+    expect(stored.map((r) => r.connector_id)).toEqual([null, null, 1, 2, 3, -1]);
+  });
+
   it('messages as one JSON array, or as objects over several lines, are refused with the jq command that fixes them', () => {
     const messages = [1, 2].map((second) => JSON.parse(heartbeat(second)));
     const expected = 'Expected one of: ocpp-jsonl (JSON lines with timestamp, chargeBoxId, direction, message), frames-csv (CSV with timestamp, id, action, msg), status-csv (CSV with station, connectorId, status, errorCode, ...), steve-log (SteVe\'s steve.log). Pass --format to say which.\n';
