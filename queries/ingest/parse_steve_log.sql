@@ -1,6 +1,7 @@
 -- Grain: one row per line of a SteVe steve.log. WebSocketLogger lines carry a frame:
 --   [INFO ] 2023-08-23 05:17:28,991 de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=cp001, sessionId=3df7] Received: [2,"1bc5",...]
--- "Received" is from the charger (in), "Sending" to it (out); the time is server-local, read in $tz.
+-- "Received" is from the charger (in), "Sending" to it (out); the time is server-local, read in $tz, unless the
+-- layout writes its offset (%d{ISO8601} with a zone). The [LEVEL] may also come after the time.
 -- Every other line (startup, stack traces, other loggers) is skipped, not rejected.
 create or replace table stage_parsed as
 with lines as (
@@ -16,7 +17,7 @@ matched as (
         line,
         regexp_extract(
             line,
-            '^\W*\[\s*\w+\s*\]\s+(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?)\s.*?\[chargeBoxId=([^,\]]*)[^\]]*\]\s+(Received|Sending):\s?(.*)$',
+            '^\W*(?:\[\s*\w+\s*\]\s+)?(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?(?:Z|[+-]\d\d(?::?\d\d)?)?)\s.*?\[chargeBoxId=([^,\]]*)[^\]]*\]\s+(Received|Sending):\s?(.*)$',
             ['time_text', 'station_id', 'verb', 'frame']
         ) as parts
     from lines

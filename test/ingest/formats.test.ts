@@ -230,6 +230,32 @@ describe('steve-log', () => {
   });
 });
 
+describe('steve-log layouts', () => {
+  it('reads a time written with its offset, and a line whose level comes after the time', async () => {
+    const logger = 'de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=cp001, sessionId=3df7]';
+    const file = join(tempDir(), 'steve.log');
+    writeFileSync(
+      file,
+      [
+        `[INFO ] 2026-03-05 10:00:00,123 ${logger} Received: [2,"a1","Heartbeat",{}]`,
+        `[INFO ] 2026-03-05T10:00:01.123+01:00 ${logger} Received: [2,"a2","Heartbeat",{}]`,
+        `2026-03-05 10:00:03,000 INFO ${logger} Received: [2,"a3","Heartbeat",{}]`,
+        `[INFO ] 2026-03-05 10:00:04,123 ${logger} Sending: [3,"a1",{}]`,
+        '[INFO ] 2026-03-05 10:00:05,000 de.rwth.idsg.steve.SteveApplication - started',
+      ].join('\n') + '\n',
+    );
+    const { db, json } = ingest(file, ['--tz', 'Europe/Berlin']);
+    expect(json).toMatchObject({ messages: 4, skipped_lines: 1, rejected: 0 });
+    const rows = await query(db, `select line_no, unique_id, received_at, direction from messages order by line_no`);
+    expect(rows.map((r) => ({ ...r, received_at: iso(r['received_at']) }))).toEqual([
+      { line_no: 1, unique_id: 'a1', received_at: '2026-03-05T09:00:00.123Z', direction: 'in' },
+      { line_no: 2, unique_id: 'a2', received_at: '2026-03-05T09:00:01.123Z', direction: 'in' },
+      { line_no: 3, unique_id: 'a3', received_at: '2026-03-05T09:00:03.000Z', direction: 'in' },
+      { line_no: 4, unique_id: 'a1', received_at: '2026-03-05T09:00:04.123Z', direction: 'out' },
+    ]);
+  });
+});
+
 describe('lines of nothing but white space', () => {
   // between two good lines: spaces, a no-break space, an ideographic space (each taken away by trim), a tab and a
   // tab with a form feed (ASCII white space, which DuckDB's JSON reader skips): all skipped as blank; and a tab
