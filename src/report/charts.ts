@@ -31,19 +31,24 @@ export function loadSpec(name: ChartName): unknown {
   return spec;
 }
 
+/** A copy of `value` with every string in it, in arrays and plain objects at any depth, replaced by `replace`'s result. */
+function mapStrings(value: unknown, replace: (text: string) => unknown): unknown {
+  if (typeof value === 'string') return replace(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, replace));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, replace)]));
+  }
+  return value;
+}
+
 /** A copy of `spec` with every string that is exactly "${name}" replaced by values[name]; a missing value is an error. */
 export function fillSpec(spec: unknown, values: Record<string, unknown>): unknown {
-  if (typeof spec === 'string') {
-    const m = /^\$\{([A-Za-z][A-Za-z0-9]*)\}$/.exec(spec);
-    if (!m) return spec;
+  return mapStrings(spec, (text) => {
+    const m = /^\$\{([A-Za-z][A-Za-z0-9]*)\}$/.exec(text);
+    if (!m) return text;
     if (!(m[1]! in values)) throw new Error(`chart spec placeholder \${${m[1]}} has no value`);
     return values[m[1]!];
-  }
-  if (Array.isArray(spec)) return spec.map((item) => fillSpec(item, values));
-  if (spec !== null && typeof spec === 'object') {
-    return Object.fromEntries(Object.entries(spec).map(([key, value]) => [key, fillSpec(value, values)]));
-  }
-  return spec;
+  });
 }
 
 /** A layer whose inline data is empty is left out: it would draw nothing, and vega warns about its empty extent. */
@@ -109,12 +114,7 @@ export class ChartTemplate {
  * still matches its data.
  */
 function withHiddenFormattingShown(value: unknown): unknown {
-  if (typeof value === 'string') return showHiddenFormatting(value);
-  if (Array.isArray(value)) return value.map(withHiddenFormattingShown);
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withHiddenFormattingShown(item)]));
-  }
-  return value;
+  return mapStrings(value, showHiddenFormatting);
 }
 
 /** Renders a chart whose data is inline in its spec (filled from `values`). */
