@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { CliError } from '../errors.js';
 import { terminalSafe } from '../tty.js';
+import { gunzipRange, gzipDataEnd, isTrailingDataError } from './gzip.js';
 
 export const formats = ['ocpp-jsonl', 'frames-csv', 'status-csv', 'steve-log'] as const;
 export type Format = (typeof formats)[number];
@@ -93,27 +94,41 @@ export async function isGzip(path: string): Promise<boolean> {
 interface Head {
   text: string;
   cut: boolean;
+  /** a gzip stream that ends short of its end: the head is all that could be read */
+  gzipCut?: boolean;
 }
 
-/** The first `limit` bytes of a file, decompressed when it is gzip; a truncated gzip yields what could be read. */
+/**
+ * The first `limit` bytes of a file, decompressed when it is gzip; a truncated gzip yields what could be read, and
+ * a gzip with bytes after its data the head of its data.
+ */
 async function readHead(path: string, gzip: boolean, limit: number): Promise<Head> {
   const chunks: Buffer[] = [];
   let size = 0;
   const source = createReadStream(path, gzip ? {} : { start: 0, end: limit - 1 });
   const stream = gzip ? source.pipe(createGunzip()) : source;
+  const take = (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    return size >= limit;
+  };
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= limit) break;
-    }
+    for await (const chunk of stream as AsyncIterable<Buffer>) if (take(chunk)) break;
   } catch (error) {
-    if (!gzip || size === 0) throw error;
+    if (!gzip) throw error;
+    if (!isTrailingDataError(error)) return headOf(chunks, limit, { gzipCut: true });
+    for await (const chunk of gunzipRange(path, (await gzipDataEnd(path)).end, size)) if (take(chunk)) break;
   } finally {
     source.destroy();
   }
-  const text = Buffer.concat(chunks).subarray(0, limit).toString('utf8').replace(/^\uFEFF/, '');
-  return { text, cut: size >= limit };
+  return headOf(chunks, limit, {});
+}
+
+function headOf(chunks: Buffer[], limit: number, { gzipCut }: { gzipCut?: boolean }): Head {
+  const bytes = Buffer.concat(chunks);
+  const text = bytes.subarray(0, limit).toString('utf8').replace(/^\uFEFF/, '');
+  // what a gzip stream cut short gave ends where it was cut, inside a line or not
+  return { text, cut: bytes.length >= limit || gzipCut === true, gzipCut };
 }
 
 /**
@@ -133,7 +148,7 @@ const longestHeadBytes = 8 * 1024 * 1024;
 async function readLinesHead(path: string, gzip: boolean): Promise<Head> {
   for (let limit = sniffBytes; ; limit = Math.min(limit * 8, longestHeadBytes)) {
     const head = await readHead(path, gzip, limit);
-    if (!head.cut || head.text.includes('\n') || limit >= longestHeadBytes) return head;
+    if (!head.cut || head.gzipCut || head.text.includes('\n') || limit >= longestHeadBytes) return head;
   }
 }
 
@@ -299,6 +314,12 @@ export async function detectFormat(readPath: string, requested: Format | 'auto',
   }
   if (head.text.trim() === '') return { format: 'ocpp-jsonl', gzip, jsonKeys: jsonLinesKeys([]) };
   const detected = detectFromHead(head);
+  if (!detected && head.gzipCut) {
+    throw new CliError(
+      `cannot recognise the format of ${terminalSafe(path)}: its gzip stream is cut short before its first lines end, so too little of it is left to tell.\n` +
+        'Pass --format to store what is left (the line it is cut in is then rejected), or leave the file out of the inputs.',
+    );
+  }
   if (!detected) {
     throw new CliError(
       `cannot recognise the format of ${terminalSafe(path)}.\n` +

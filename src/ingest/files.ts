@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -9,6 +9,7 @@ import type { BigIntStats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
 import { terminalSafe } from '../tty.js';
+import { gunzipRange, gzipDataEnd, isTrailingDataError } from './gzip.js';
 
 export interface InputFile {
   path: string;
@@ -168,6 +169,8 @@ export interface FileFacts {
   needsLineEndFix: boolean;
   /** the lines of the file as read (decompressed), for readers that must account for every one */
   lines: LineShape;
+  /** bytes after a gzip file's gzip data (known once it is cut in pieces, the only way such a file is read) */
+  gzipTrailingBytes?: number;
 }
 
 /** How many lines a stretch of bytes holds and how long the longest is; a last line without LF counts. */
@@ -276,6 +279,17 @@ class LineEndScan {
 
   get needsFix(): boolean {
     return this.bareCr || this.pendingCr || (this.crlf && this.bareLf);
+  }
+}
+
+/** Up to `length` bytes of a file from `position`. */
+export async function readBytes(path: string, position: number, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -456,7 +470,7 @@ export async function forEachPiece(
   path: string,
   options: { gzip: boolean; fixLineEnds: boolean | 'where-needed'; pieceBytes: number; dir: string; hash?: Hash; csv?: boolean },
   use: (piece: string, lines: LineShape, sourceBytesRead: number) => Promise<void>,
-): Promise<{ gzipComplete: boolean }> {
+): Promise<{ gzipComplete: boolean; gzipTrailingBytes: number }> {
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const { hash } = options;
   // gzip: the compressed bytes as they flow into the decompressor; plain: each chunk as the loop below takes it
@@ -467,6 +481,25 @@ export async function forEachPiece(
   };
   if (hash && options.gzip) source.on('data', hashCompressed);
   const input = options.gzip ? source.pipe(createGunzip()) : source;
+  let gzipTrailingBytes = 0;
+  // bytes after the gzip data: the decompressor fails there and drops what it had not passed on yet, so the data is
+  // decompressed again from the start, up to where it ends, and taken on from where the first pass stopped
+  async function* decompressed(): AsyncGenerator<Buffer> {
+    let produced = 0;
+    try {
+      for await (const chunk of input as AsyncIterable<Buffer>) {
+        produced += chunk.length;
+        yield chunk;
+      }
+    } catch (error) {
+      if (!options.gzip || !isTrailingDataError(error)) throw error;
+      const { end, size } = await gzipDataEnd(path);
+      // no whole member found where the decompressor read one: a stream that fails, taken as cut short there
+      if (end === 0) throw error;
+      gzipTrailingBytes = size - end;
+      yield* gunzipRange(path, end, produced);
+    }
+  }
   let index = 0;
   let piece = '';
   let output: WriteStream | undefined;
@@ -481,9 +514,12 @@ export async function forEachPiece(
     written = 0;
     counter = new LineCounter();
   };
+  // the last byte of the file's lines written so far; -1 before the first
+  let lastByte = -1;
   const write = (bytes: Buffer) =>
     new Promise<void>((resolve, reject) => {
       written += bytes.length;
+      lastByte = bytes[bytes.length - 1]!;
       counter.push(bytes);
       output!.write(bytes, (e) => (e ? reject(e) : resolve()));
     });
@@ -503,7 +539,7 @@ export async function forEachPiece(
   };
   open();
   try {
-    for await (let chunk of input as AsyncIterable<Buffer>) {
+    for await (let chunk of decompressed()) {
       if (hash && !options.gzip) hash.update(chunk);
       // a chunk without a CR reads the same either way: only one with one is changed
       if (options.fixLineEnds !== false) chunk = lineEnds.fix(chunk);
@@ -537,10 +573,12 @@ export async function forEachPiece(
   }
   const end = lineEnds.end();
   if (end.length > 0) await write(end);
+  // the line a stream is cut in is rejected: when it is cut at a line end (or before any byte), that line is empty
+  if (!gzipComplete && (lastByte === -1 || lastByte === 10)) await write(Buffer.from('\n', 'latin1'));
   if (written > 0 || index === 1) await finish();
   else {
     await new Promise<void>((resolve) => output!.end(() => resolve()));
     await rm(piece, { force: true });
   }
-  return { gzipComplete };
+  return { gzipComplete, gzipTrailingBytes };
 }

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { currentSchemaVersion, migrate, schemaVersion } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, type Detected, type Format } from './detect.js';
-import { expandInputs, forEachPiece, shownName, hashFile, inspectFile, inspectInto, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
+import { expandInputs, forEachPiece, shownName, hashFile, inspectFile, inspectInto, readBytes, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -328,6 +328,7 @@ class IngestRun {
       this.queriesDone = 0;
       return stageFile(this.db, this.staging, { ...piece, fileId, tz: this.options.tz, config: this.config });
     });
+    if (file.gzipTrailingBytes) await this.rejectTrailingBytes(file, fileId, pieces);
     await this.record(fileId, [{ file, pieces, place }]);
     this.advance(file.size);
   }
@@ -418,6 +419,22 @@ class IngestRun {
       if (i < members.length) await this.ingestOne(members[i]!.planned, firstId + i, members[i]!.place);
       run = i + 1;
     }
+  }
+
+  /** The bytes after a gzip file's data, rejected as one more line after its last. */
+  private async rejectTrailingBytes(file: InspectedFile, fileId: number, pieces: PieceCounts): Promise<void> {
+    const bytes = file.gzipTrailingBytes!;
+    const head = await readBytes(file.path, file.size - bytes, Math.min(bytes, this.config.rejectRawChars * 4));
+    pieces.lines++;
+    pieces.rejected++;
+    await this.db.runNamed('ingest/reject_trailing_bytes', {
+      file_id: fileId,
+      line_no: pieces.lines,
+      reason: `${bytes} ${bytes === 1 ? 'byte' : 'bytes'} after the end of the gzip data, not gzip: not read`,
+      raw: head.toString('utf8'),
+      raw_chars: this.config.rejectRawChars,
+    });
+    file.note = 'bytes after the gzip data are not read: they are rejected';
   }
 
   /**
@@ -548,7 +565,8 @@ async function stagePieces(
     earlyRead = planned.detected.format === 'ocpp-jsonl' && config.readJsonDirectly && (await readJsonEarly(staging, { paths: [planned.path], gzip: planned.detected.gzip, keys: planned.detected.jsonKeys }, tz));
     facts = await inspecting;
   }
-  if (facts && !facts.needsLineEndFix) {
+  // a gzip stream that fails (cut short, or bytes after its data) is decompressed by Node, which says where it fails
+  if (facts && !facts.needsLineEndFix && facts.gzipComplete) {
     const file: InspectedFile = { ...planned, ...facts };
     const pieces = await stage({ ...file, path: shownName(file), readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, bytesFrom: 0, bytesTo: file.size, earlyRead });
     return { pieces, file };
@@ -604,11 +622,13 @@ async function stagePieces(
       inFlight.catch(() => undefined);
     });
     await inFlight;
-    if (!facts) gzipComplete = cut.gzipComplete;
+    gzipComplete = cut.gzipComplete;
     if (pending) await stageCut(pending, true);
     const file: InspectedFile = {
       ...planned,
-      ...(facts ?? { sha256: hash!.digest('hex'), gzipComplete, needsLineEndFix: false, lines: lineShape }),
+      ...(facts ?? { sha256: hash!.digest('hex'), needsLineEndFix: false, lines: lineShape }),
+      gzipComplete,
+      gzipTrailingBytes: cut.gzipTrailingBytes,
     };
     return { pieces: total, file };
   } finally {
