@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
 import { terminalSafe } from '../tty.js';
 import { gunzipRange, gzipDataEnd, isTrailingDataError } from './gzip.js';
@@ -52,7 +52,7 @@ export interface FileStat {
   device: bigint;
 }
 
-async function statFile(path: string): Promise<{ info: BigIntStats; stat: FileStat }> {
+async function statFile(path: FsPath): Promise<{ info: BigIntStats; stat: FileStat }> {
   const info = await stat(path, { bigint: true });
   return { info, stat: { size: info.size, modifiedNs: info.mtimeNs, changedNs: info.ctimeNs, inode: info.ino, device: info.dev } };
 }
@@ -72,10 +72,11 @@ export async function expandInputs(inputs: readonly string[], spoolDir: () => Pr
   const files: InputFile[] = [];
   const seen = new Set<string>();
   let spooled = 0;
+  const spoolAs = async (source: Readable, shownAs: string) => spool(source, join(await spoolDir(), `stream-${spooled++}`), shownAs);
   for (const input of inputs) {
     if (input === stdinArgument) {
       refuseTerminalStdin([input]);
-      files.push(await spool(process.stdin, join(await spoolDir(), `stream-${spooled++}`), stdinName));
+      files.push(await spoolAs(process.stdin, stdinName));
       continue;
     }
     const path = resolve(input);
@@ -83,13 +84,15 @@ export async function expandInputs(inputs: readonly string[], spoolDir: () => Pr
     try {
       listed = await statFile(path);
     } catch {
-      throw new CliError(`no such file or directory: ${input}`, ExitCode.failure);
+      // the command line hands Node a name that is not UTF-8 with U+FFFD in place of its bytes: it names no file
+      const notUtf8 = input.includes('\uFFFD') ? '. A file name that is not UTF-8 cannot be passed on a command line: name the folder that holds it, or rename the file' : '';
+      throw new CliError(`no such file or directory: ${terminalSafe(input)}${notUtf8}`, ExitCode.failure);
     }
     if (!listed.info.isDirectory() && !listed.info.isFile()) {
-      files.push(await spool(createReadStream(path), join(await spoolDir(), `stream-${spooled++}`), path));
+      files.push(await spoolAs(createReadStream(path), path));
       continue;
     }
-    const found = listed.info.isDirectory() ? await walk(path) : [inputFile(path, listed.stat)];
+    const found = listed.info.isDirectory() ? await walk(path, spoolAs) : [inputFile(path, listed.stat)];
     for (const file of found) {
       if (seen.has(file.path)) continue;
       seen.add(file.path);
@@ -99,40 +102,71 @@ export async function expandInputs(inputs: readonly string[], spoolDir: () => Pr
   return files;
 }
 
+/** A path as the file system holds it: text, or the bytes of one with a name in it that is not UTF-8. */
+type FsPath = string | Buffer;
+
+function childPath(dir: FsPath, name: Buffer): FsPath {
+  const text = name.toString('utf8');
+  if (typeof dir === 'string' && Buffer.from(text, 'utf8').equals(name)) return join(dir, text);
+  return Buffer.concat([typeof dir === 'string' ? Buffer.from(dir, 'utf8') : dir, Buffer.from(sep, 'utf8'), name]);
+}
+
+const utf8Sequence = /[\x00-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}|(.)/gs;
+
+/** A path to show: its bytes that are not UTF-8 as \xNN (Latin-1 café.jsonl is caf\xe9.jsonl). */
+export function pathShown(path: FsPath): string {
+  if (typeof path === 'string') return path;
+  return path.toString('latin1').replace(utf8Sequence, (sequence, stray?: string) =>
+    stray === undefined ? Buffer.from(sequence, 'latin1').toString('utf8') : `\\x${stray.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /**
  * Every supported file below `dir`, sorted by name within each directory. A symbolic link counts as what it points
  * at, so an inbox of links is read like one of files; a link back to a directory above it is not followed again.
+ * A file whose path is not UTF-8, which DuckDB cannot be handed, is read from a copy (`spoolAs`) shown by its name.
  */
-async function walk(dir: string, walking = new Set<string>()): Promise<InputFile[]> {
-  const real = await realpath(dir);
+async function walk(dir: FsPath, spoolAs: Spool, walking = new Set<string>()): Promise<InputFile[]> {
+  const real = (await realpath(dir, { encoding: 'buffer' })).toString('latin1');
   if (walking.has(real)) return [];
   walking.add(real);
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+  const names = new Map(entries.map((entry) => [entry, entry.name.toString('utf8')]));
+  entries.sort((a, b) => (names.get(a)! < names.get(b)! ? -1 : names.get(a)! > names.get(b)! ? 1 : Buffer.compare(a.name, b.name)));
   const files: InputFile[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(path, walking)));
-    else if (entry.isFile() && supportedExtensions.test(entry.name)) files.push(inputFile(path, (await statFile(path)).stat));
-    else if (entry.isSymbolicLink()) files.push(...(await followLink(path, entry.name, walking)));
+    if (entry.name[0] === 0x2e) continue;
+    const path = childPath(dir, entry.name);
+    const supported = supportedExtensions.test(entry.name.toString('latin1'));
+    if (entry.isDirectory()) files.push(...(await walk(path, spoolAs, walking)));
+    else if (entry.isFile() && supported) files.push(await listedFile(path, (await statFile(path)).stat, spoolAs));
+    else if (entry.isSymbolicLink()) files.push(...(await followLink(path, supported, spoolAs, walking)));
   }
   walking.delete(real);
   return files;
 }
 
-async function followLink(path: string, name: string, walking: Set<string>): Promise<InputFile[]> {
+type Spool = (source: Readable, shownAs: string) => Promise<InputFile>;
+
+async function listedFile(path: FsPath, stat: FileStat, spoolAs: Spool): Promise<InputFile> {
+  return typeof path === 'string' ? inputFile(path, stat) : spoolAs(createReadStream(path), pathShown(path));
+}
+
+async function followLink(path: FsPath, supported: boolean, spoolAs: Spool, walking: Set<string>): Promise<InputFile[]> {
   let target;
   try {
     target = await statFile(path);
   } catch (error) {
     // a dangling link to a log would lose that log without a word
-    if (!supportedExtensions.test(name)) return [];
+    if (!supported) return [];
     const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'which does not exist' : `which cannot be read (${(error as Error).message})`;
-    throw new CliError(`cannot read ${terminalSafe(path)}: it links to ${terminalSafe(await readlink(path))}, ${why}. Remove the link or restore its file, and run again.`, ExitCode.failure);
+    throw new CliError(
+      `cannot read ${terminalSafe(pathShown(path))}: it links to ${terminalSafe(pathShown(await readlink(path, { encoding: 'buffer' })))}, ${why}. Remove the link or restore its file, and run again.`,
+      ExitCode.failure,
+    );
   }
-  if (target.info.isDirectory()) return walk(path, walking);
-  return target.info.isFile() && supportedExtensions.test(name) ? [inputFile(path, target.stat)] : [];
+  if (target.info.isDirectory()) return walk(path, spoolAs, walking);
+  return target.info.isFile() && supported ? [await listedFile(path, target.stat, spoolAs)] : [];
 }
 
 function inputFile(path: string, stat: FileStat): InputFile {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandInputs } from '../../src/ingest/files.js';
-import { fixture, runCli, tempDir } from './helpers.js';
+import { cliPath, fixture, query, runCli, tempDir } from './helpers.js';
+
+const heartbeat = (i: number) => JSON.stringify({ timestamp: `2026-03-02T10:00:0${i}Z`, chargeBoxId: 'CP-1', direction: 'in', message: [2, `h${i}`, 'Heartbeat', {}] }) + '\n';
 
 describe('the files a directory holds', () => {
   it('a symbolic link counts as what it points at; a link back up is not walked again; other names are left out', async () => {
@@ -34,5 +37,43 @@ describe('the files a directory holds', () => {
     const run = runCli(['ingest', dir, '--db', join(tempDir(), 'x.duckdb')]);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`error: cannot read ${join(dir, 'today.jsonl')}: it links to ${join(dir, 'gone.jsonl')}, which does not exist. Remove the link or restore its file, and run again.\n`);
+  });
+});
+
+describe('file names that are not UTF-8', () => {
+  const latin1Name = Buffer.from('caf\xe9.jsonl', 'latin1');
+
+  it('a directory walk reads such a file, and shows its name with the stray bytes as \\xNN', async () => {
+    const dir = tempDir();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'ok.jsonl'), heartbeat(1));
+    writeFileSync(Buffer.concat([Buffer.from(`${logs}/`), latin1Name]), heartbeat(2));
+    // a folder so named, and a file in it
+    const folder = Buffer.from(`${logs}/d\xe9p\xf4t`, 'latin1');
+    mkdirSync(folder);
+    writeFileSync(Buffer.concat([folder, Buffer.from('/ok.jsonl')]), heartbeat(3));
+    const db = join(dir, 'db.duckdb');
+    const run = runCli(['ingest', logs, '--db', db, '--json']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ files_ingested: 3, messages: 3, rejected: 0 });
+    expect(await query(db, 'select path, messages from files order by file_id')).toEqual([
+      { path: join(logs, 'caf\\xe9.jsonl'), messages: 1 },
+      { path: join(logs, 'd\\xe9p\\xf4t/ok.jsonl'), messages: 1 },
+      { path: join(logs, 'ok.jsonl'), messages: 1 },
+    ]);
+    // the same bytes again are known by their hash
+    expect(JSON.parse(runCli(['ingest', logs, '--db', db, '--json']).stdout)).toMatchObject({ files_ingested: 0, files_skipped: 3 });
+  });
+
+  it('named on the command line: an error that says why it cannot be found and what to do', () => {
+    const dir = tempDir();
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), latin1Name]), heartbeat(1));
+    // a shell passes the name's bytes as they are; Node reads them as UTF-8, with U+FFFD for the stray byte
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" "${cliPath}" ingest "$(printf 'caf\\351.jsonl')" --db db.duckdb`], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'error: no such file or directory: caf\uFFFD.jsonl. A file name that is not UTF-8 cannot be passed on a command line: name the folder that holds it, or rename the file\n',
+    );
   });
 });
