@@ -187,6 +187,21 @@ export function findColumn(columns: readonly string[], aliases: readonly string[
   return 0;
 }
 
+/**
+ * The columns a CSV file's format reads whose name its header gives more than once, each as the name and the
+ * columns that carry it: the first is read, the others are not.
+ */
+export function repeatedColumns(layout: CsvLayout, format: Format): { name: string; columns: number[] }[] {
+  const aliases: Record<string, readonly string[]> = format === 'frames-csv' ? csvColumnAliases : format === 'status-csv' ? statusColumnAliases : {};
+  const names = layout.columns.map(normaliseName);
+  const read = new Set(Object.values(aliases).map((group) => findColumn(layout.columns, group)));
+  return [...read]
+    .filter((column) => column > 0)
+    .sort((a, b) => a - b)
+    .map((column) => ({ name: layout.columns[column - 1]!, columns: names.flatMap((name, i) => (name === names[column - 1] ? [i + 1] : [])) }))
+    .filter(({ columns }) => columns.length > 1);
+}
+
 const candidateDelimiters = [',', ';', '\t', '|'];
 
 /** The delimiter a header line uses: the candidate that splits it into the most fields outside quotes. */

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { currentSchemaVersion, migrate, schemaVersion } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
-import { detectFormat, type Detected, type Format } from './detect.js';
+import { detectFormat, repeatedColumns, type Detected, type Format } from './detect.js';
 import { expandInputs, forEachPiece, shownName, hashFile, inspectFile, inspectInto, readBytes, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
@@ -112,6 +112,7 @@ async function ingestPlanned(db: Database, reading: { files: readonly PlannedFil
       reading.files = run.filesToRead();
       const warning = await checkDiskRoom(await runPlaces(db, options), runInput(reading.files), memoryLimitBytes(db));
       if (warning) options.onWarning?.(warning);
+      for (const planned of reading.files) warnOfRepeatedColumns(planned, options);
       for (const planned of plannedFiles) await run.take(planned);
       await run.finish();
       if (options.dryRun || (options.strict && run.result.rejected > 0)) throw new RollBack(run.result);
@@ -124,6 +125,19 @@ async function ingestPlanned(db: Database, reading: { files: readonly PlannedFil
     await staging.close();
   }
   return run.result;
+}
+
+/** A CSV header that names a column the format reads twice: the run reads the first, and says so. */
+function warnOfRepeatedColumns(planned: PlannedFile, options: IngestOptions): void {
+  const { csv, format } = planned.detected;
+  if (!csv) return;
+  for (const { name, columns } of repeatedColumns(csv, format)) {
+    const others = columns.slice(1);
+    options.onWarning?.(
+      `${shownName(planned)}: its header names ${name} in columns ${columns.slice(0, -1).join(', ')} and ${columns.at(-1)}; column ${columns[0]} is read, ` +
+        `${others.length === 1 ? `column ${others[0]} is` : `columns ${others.join(', ')} are`} not. Rename the column to read, or drop the others.`,
+    );
+  }
 }
 
 /**

@@ -278,3 +278,23 @@ describe('lines of nothing but white space', () => {
     expect(json).toMatchObject({ messages: 2, skipped_lines: 6, rejected: 0 });
   });
 });
+
+describe('a CSV header that names a column twice', () => {
+  it('reads the first of them, and warns which one is read and which are not', async () => {
+    const dir = tempDir();
+    const frames = join(dir, 'frames.csv');
+    writeFileSync(frames, 'timestamp,id,msg,msg\n2026-03-02T10:00:00Z,CP-1,"[2,""a1"",""Heartbeat"",{}]","[2,""b1"",""Heartbeat"",{}]"\n');
+    // names match without case or underscores: Status and status are one name
+    const statuses = join(dir, 'status.csv');
+    writeFileSync(statuses, 'chargeBoxId,connectorId,Status,errorCode,status,timestamp,STATUS\nCP-2,1,Faulted,GroundFailure,Available,2026-03-02T10:00:00Z,Charging\n');
+    const db = join(dir, 'db.duckdb');
+    const run = runCli(['ingest', frames, statuses, '--db', db, '--json']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(
+      `warning: ${frames}: its header names msg in columns 3 and 4; column 3 is read, column 4 is not. Rename the column to read, or drop the others.\n` +
+        `warning: ${statuses}: its header names Status in columns 3, 5 and 7; column 3 is read, columns 5, 7 are not. Rename the column to read, or drop the others.\n`,
+    );
+    expect(await query(db, 'select station_id, unique_id from messages')).toEqual([{ station_id: 'CP-1', unique_id: 'a1' }]);
+    expect(await query(db, 'select station_id, status from status_notifications')).toEqual([{ station_id: 'CP-2', status: 'Faulted' }]);
+  });
+});
