@@ -1,8 +1,8 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { vi } from 'vitest';
+import { afterAll, vi } from 'vitest';
 import { Database } from '../../src/db/database.js';
 import { ingestFiles, type IngestResult } from '../../src/ingest/ingest.js';
 import type { IngestConfig } from '../../src/ingest/config.js';
@@ -11,8 +11,18 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 export const fixture = (name: string) => join(repoRoot, 'fixtures/ingest', name);
 export const cliPath = join(repoRoot, 'dist/src/cli.js');
 
+const tempDirs: string[] = [];
+
+// a full run of the suites made ~200 folders, half a GB of them, that stayed in the temporary folder
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder in the temporary folder, removed when the test file is done. */
 export function tempDir(prefix = 'ocpp-faults-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export interface CliRun {
