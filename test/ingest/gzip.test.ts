@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -135,7 +136,8 @@ describe('a gzip file with bytes after its gzip data', () => {
     const plain = join(dir, 'plain.jsonl');
     writeFileSync(plain, text);
     const gz = join(dir, 'trailing.jsonl.gz');
-    writeFileSync(gz, Buffer.concat([gzipSync(text), Buffer.from('x'.repeat(1000))]));
+    const bytes = Buffer.concat([gzipSync(text), Buffer.from('x'.repeat(1000))]);
+    writeFileSync(gz, bytes);
     const pieces = { pieceBytes: 16 * 1024 };
     const expected = await ingestTraced([plain], pieces);
     const { result, stored } = await ingestTraced([gz], pieces);
@@ -144,6 +146,32 @@ describe('a gzip file with bytes after its gzip data', () => {
     const withoutSource = (rows: Record<string, unknown>[]) => rows.map(({ file_id: _f, ...row }) => row);
     expect(withoutSource(stored.messages)).toEqual(withoutSource(expected.stored.messages));
     expect(stored.rejects).toEqual([{ file_id: 1, line_no: 3001, reason: trailingReason(1000), raw: 'x'.repeat(500) }]);
+    // hashed while it was cut: every byte of it, those after the gzip data too
+    expect(stored.files).toMatchObject([{ sha256: createHash('sha256').update(bytes).digest('hex'), lines: 3001, messages: 3000, rejected: 1 }]);
+  });
+});
+
+describe('damaged gzip files among small ones, which are staged together', () => {
+  it('each is staged alone, and the others together: every line of each accounted for', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.jsonl.gz'), gzipSync(heartbeats(3, 1)));
+    writeFileSync(join(dir, 'b.jsonl.gz'), Buffer.concat([gzipSync(heartbeats(2, 4)), Buffer.from('junk')]));
+    writeFileSync(join(dir, 'c.jsonl.gz'), storedGzipCutAt(heartbeats(3, 6), heartbeats(2, 6).length));
+    writeFileSync(join(dir, 'd.jsonl.gz'), gzipSync(heartbeats(1, 9)));
+    writeFileSync(join(dir, 'e.jsonl.gz'), gzipSync(heartbeats(1, 10)));
+    const { result, messages } = await ingestTraced([dir]);
+    expect(result).toMatchObject({ files_ingested: 5, messages: 9, rejected: 2, duplicates: 0, skipped_lines: 0 });
+    expect(result.rejects).toEqual([
+      { file: join(dir, 'b.jsonl.gz'), line: 3, reason: '4 bytes after the end of the gzip data, not gzip: not read' },
+      { file: join(dir, 'c.jsonl.gz'), line: 3, reason: cutReason },
+    ]);
+    expect(messages.map(({ file_id, line_no, unique_id }) => [file_id, line_no, unique_id])).toEqual([
+      [1, 1, 'h1'], [1, 2, 'h2'], [1, 3, 'h3'],
+      [2, 1, 'h4'], [2, 2, 'h5'],
+      [3, 1, 'h6'], [3, 2, 'h7'],
+      [4, 1, 'h9'],
+      [5, 1, 'h10'],
+    ]);
   });
 });
 
