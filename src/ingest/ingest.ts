@@ -381,7 +381,7 @@ class IngestRun {
    * Stages small files of a line-based format (one CSV layout) as one piece: Node writes them one after another into
    * it, each ending in a line end, while it hashes them and counts their lines. A file that needs more than that (a
    * gzip stream cut short, line ends to fix, no lines at all) is staged alone and the runs of files around it
-   * together again; a line the reader cannot take anywhere sends every file of the batch to be staged alone.
+   * together again; so does a file with a line the reader cannot take (not UTF-8, too long), found by reading the batch.
    */
   private async stageLinesTogether(members: readonly BatchMember[], firstId: number): Promise<void> {
     const bytes = members.reduce((sum, m) => sum + m.planned.size, 0);
@@ -415,7 +415,8 @@ class IngestRun {
         });
       } catch (error) {
         if (!(error instanceof BatchUnreadable)) throw error;
-        return await this.stageAroundAlone(members, firstId, new Set(members.map((_, i) => i)));
+        const alone = error.files.length > 0 ? error.files : members.map((_, i) => i);
+        return await this.stageAroundAlone(members, firstId, new Set(alone));
       }
       await this.record(firstId, members.map((m, i) => ({ file: { ...m.planned, ...facts[i]! }, pieces: pieces[i]!, place: m.place })));
       this.advance(bytes);

@@ -304,9 +304,12 @@ export interface LineBatch {
   bases: number[];
 }
 
-/** A batch's piece had lines the reader could not take: their numbers are the piece's, so its files are staged alone. */
+/**
+ * A batch's piece had lines the reader could not take: their numbers are the piece's, so the files that hold them
+ * (`files`, places in the batch) are staged alone, and the others together again.
+ */
 export class BatchUnreadable extends Error {
-  constructor() {
+  constructor(readonly files: readonly number[]) {
     super('a line of the batch could not be read');
   }
 }
@@ -315,8 +318,22 @@ export class BatchUnreadable extends Error {
 async function placeBatchLines(db: Database, batch: LineBatch): Promise<void> {
   await db.runNamed('ingest/ensure_read_errors');
   const [errors] = await db.allNamed<{ n: number }>('ingest/read_error_count');
-  if (errors && errors.n > 0) throw new BatchUnreadable();
+  if (errors && errors.n > 0) {
+    const lines = await db.allNamed<{ line_no: number }>('ingest/read_error_lines');
+    throw new BatchUnreadable(filesHolding(lines.map((l) => l.line_no), batch.bases));
+  }
   await db.runNamed('ingest/slot_lines', { bases: duckdb.listValue(batch.bases) });
+}
+
+/** The places in a batch of the files that hold these lines of its piece (numbered from 1); `bases` as in LineBatch. */
+export function filesHolding(lines: readonly number[], bases: readonly number[]): number[] {
+  const files = new Set<number>();
+  for (const line of lines) {
+    let file = 0;
+    while (file + 1 < bases.length && bases[file + 1]! < line) file++;
+    files.add(file);
+  }
+  return [...files].sort((a, b) => a - b);
 }
 
 /**

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { Database } from '../../src/db/database.js';
 import { defaultIngestConfig } from '../../src/ingest/config.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
+import { filesHolding } from '../../src/ingest/stage.js';
 import { generateFleet } from '../../bench/generate.js';
 import { ingestTraced, tempDir } from './helpers.js';
 
@@ -89,17 +90,18 @@ describe('small files of the line-based formats in one run', () => {
     ]);
   });
 
-  it('a line the reader cannot take stages every file of the batch alone; another CSV layout starts another batch', async () => {
+  it('a line the reader cannot take stages its file alone, and the others together again; another CSV layout starts another batch', async () => {
     const otherHeader = 'station_id;connector_id;status;error_code;status_timestamp';
     const dir = folder({
       'a.csv': [statusHeader, status('CP-1', 0)].join('\n') + '\n',
       'b.csv': Buffer.concat([Buffer.from(`${statusHeader}\n${status('CP-2', 1)}\n`), Buffer.from([0xc3, 0x28, 0x0a]), Buffer.from(`${status('CP-2', 2)}\n`)]),
       'c.csv': [statusHeader, status('CP-3', 3)].join('\n') + '\n',
+      'c2.csv': [statusHeader, status('CP-3', 4)].join('\n') + '\n',
       'd.csv': [otherHeader, 'CP-4;1;Faulted;GroundFailure;2026-03-02T10:04:00Z'].join('\n') + '\n',
       'e.csv': [otherHeader, 'CP-5;1;Faulted;GroundFailure;2026-03-02T10:05:00Z'].join('\n') + '\n',
     });
     const batched = await ingestTraced([dir]);
-    // a, b, c read together, then each alone; d and e together
+    // a, b, c, c2 read together; then a alone (a batch of one), b alone, c and c2 together; d and e together
     expect(linePieces(batched)).toBe(1 + 3 + 1);
     const oneByOne = await ingestTraced([dir], { batchLineFiles: false });
     expect(outcomes(batched.result)).toEqual(outcomes(oneByOne.result));
@@ -130,4 +132,15 @@ describe('a run of many pieces', () => {
       db.close();
     }
   }, 120_000);
+});
+
+describe('the files of a batch that hold its unreadable lines', () => {
+  it('are told by the lines before each file in the piece', () => {
+    // files of 2, 3, 1 and 4 lines: piece lines 1-2, 3-5, 6 and 7-10
+    const bases = [0, 2, 5, 6];
+    expect(filesHolding([1], bases)).toEqual([0]);
+    expect(filesHolding([2, 3], bases)).toEqual([0, 1]);
+    expect(filesHolding([5, 6], bases)).toEqual([1, 2]);
+    expect(filesHolding([10, 7], bases)).toEqual([3]);
+  });
 });
