@@ -93,6 +93,8 @@ export async function isGzip(path: string): Promise<boolean> {
 /** A file's first lines as text, and whether the file goes on past them (the last line may then be cut). */
 interface Head {
   text: string;
+  /** its first bytes as read (decompressed), for the magic numbers of other compressions */
+  start: Buffer;
   cut: boolean;
   /** a gzip stream that ends short of its end: the head is all that could be read */
   gzipCut?: boolean;
@@ -128,7 +130,27 @@ function headOf(chunks: Buffer[], limit: number, { gzipCut }: { gzipCut?: boolea
   const bytes = Buffer.concat(chunks);
   const text = bytes.subarray(0, limit).toString('utf8').replace(/^\uFEFF/, '');
   // what a gzip stream cut short gave ends where it was cut, inside a line or not
-  return { text, cut: bytes.length >= limit || gzipCut === true, gzipCut };
+  return { text, start: bytes.subarray(0, 8), cut: bytes.length >= limit || gzipCut === true, gzipCut };
+}
+
+/** Compressions other than gzip, by the magic number a file starts with, and how to undo each. */
+const otherCompressions: { what: string; magic: readonly (number | readonly number[])[]; undo: string }[] = [
+  { what: 'zstd-compressed', magic: [0x28, 0xb5, 0x2f, 0xfd], undo: 'zstd -d FILE' },
+  { what: 'xz-compressed', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], undo: 'xz -d FILE' },
+  // BZh, the block size 1-9, and the first block's magic number (pi's digits 3141 in BCD)
+  { what: 'bzip2-compressed', magic: [0x42, 0x5a, 0x68, [0x31, 0x39], 0x31, 0x41], undo: 'bunzip2 FILE' },
+  { what: 'a zip archive', magic: [0x50, 0x4b, 0x03, 0x04], undo: 'unzip FILE' },
+];
+
+/** Why a file's head is compressed data rather than text, with what to do; undefined for text. */
+function compressedHead(start: Buffer, gzip: boolean, path: string): string | undefined {
+  const startsWith = (magic: readonly (number | readonly number[])[]) =>
+    magic.every((byte, i) => (typeof byte === 'number' ? start[i] === byte : start[i]! >= byte[0]! && start[i]! <= byte[1]!));
+  const shown = terminalSafe(path);
+  if (gzip && startsWith([0x1f, 0x8b])) return `${shown} is gzip inside gzip: decompress it once (gunzip -c FILE > FILE.once.gz), or leave it out of the inputs.`;
+  const other = otherCompressions.find(({ magic }) => startsWith(magic));
+  if (!other) return undefined;
+  return `${shown} is ${other.what}${gzip ? ' inside gzip' : ''}, and only gzip is read: decompress it first (${other.undo}), or leave it out of the inputs.`;
 }
 
 /**
@@ -312,6 +334,8 @@ function detectFromHead(head: Head): Omit<Detected, 'gzip'> | undefined {
 export async function detectFormat(readPath: string, requested: Format | 'auto', path = readPath): Promise<Detected> {
   const gzip = await isGzip(readPath);
   const head = await readLinesHead(readPath, gzip);
+  const compressed = compressedHead(head.start, gzip, path);
+  if (compressed) throw new CliError(compressed);
   if (notUtf8Text(head.text)) {
     throw new CliError(
       `${terminalSafe(path)} does not read as UTF-8 text (UTF-16, or not text at all?). ` +

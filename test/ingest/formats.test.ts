@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { countLines, fixture, query, runCli, tempDir } from './helpers.js';
 
 interface IngestJson {
@@ -296,5 +297,32 @@ describe('a CSV header that names a column twice', () => {
     );
     expect(await query(db, 'select station_id, unique_id from messages')).toEqual([{ station_id: 'CP-1', unique_id: 'a1' }]);
     expect(await query(db, 'select station_id, status from status_notifications')).toEqual([{ station_id: 'CP-2', status: 'Faulted' }]);
+  });
+});
+
+describe('a file compressed otherwise than with gzip', () => {
+  it('is named, with the compression it is in and how to undo it, and nothing is stored', () => {
+    const dir = tempDir();
+    const line = '{"timestamp":"2026-03-02T10:00:00Z","chargeBoxId":"CP-1","direction":"in","message":[2,"h","Heartbeat",{}]}\n';
+    const files: [string, Buffer, string][] = [
+      ['day.jsonl.zst', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00, 0x01, 0x00]), 'is zstd-compressed, and only gzip is read: decompress it first (zstd -d FILE)'],
+      ['day.jsonl.xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04]), 'is xz-compressed, and only gzip is read: decompress it first (xz -d FILE)'],
+      ['day.jsonl.bz2', Buffer.from('BZh91AY&SY', 'latin1'), 'is bzip2-compressed, and only gzip is read: decompress it first (bunzip2 FILE)'],
+      ['day.zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]), 'is a zip archive, and only gzip is read: decompress it first (unzip FILE)'],
+      ['twice.jsonl.gz', gzipSync(gzipSync(line)), 'is gzip inside gzip: decompress it once (gunzip -c FILE > FILE.once.gz)'],
+      ['zstd.jsonl.gz', gzipSync(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00, 0x01, 0x00])), 'is zstd-compressed inside gzip, and only gzip is read: decompress it first (zstd -d FILE)'],
+    ];
+    for (const [name, bytes, why] of files) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const run = runCli(['ingest', path, '--db', join(dir, 'db.duckdb')]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(`error: ${path} ${why}, or leave it out of the inputs.\n`);
+    }
+    expect(existsSync(join(dir, 'db.duckdb'))).toBe(false);
+    // a CSV whose header starts with the same letters as bzip2's magic number is still a CSV
+    const csv = join(dir, 'bzh.csv');
+    writeFileSync(csv, 'BZh_station,chargeBoxId,connectorId,status,errorCode,timestamp\nx,CP-1,1,Available,NoError,2026-03-02T10:00:00Z\n');
+    expect(runCli(['ingest', csv, '--db', join(dir, 'db.duckdb')]).status).toBe(0);
   });
 });
