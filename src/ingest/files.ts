@@ -207,6 +207,11 @@ export interface FileFacts {
   gzipTrailingBytes?: number;
 }
 
+/** Whether a gzip file's stream is whole and the file ends with it: DuckDB's readers can then read the file itself. */
+export function gzipWhole(facts: Pick<FileFacts, 'gzipComplete' | 'gzipTrailingBytes'>): boolean {
+  return facts.gzipComplete && !facts.gzipTrailingBytes;
+}
+
 /** How many lines a stretch of bytes holds and how long the longest is; a last line without LF counts. */
 export interface LineShape {
   lines: number;
@@ -316,6 +321,14 @@ class LineEndScan {
   }
 }
 
+/** Whether every byte of a file from `position` on is zero. */
+async function zerosFrom(path: string, position: number): Promise<boolean> {
+  for await (const chunk of createReadStream(path, { start: position }) as AsyncIterable<Buffer>) {
+    for (const byte of chunk) if (byte !== 0) return false;
+  }
+  return true;
+}
+
 /** Up to `length` bytes of a file from `position`. */
 export async function readBytes(path: string, position: number, length: number): Promise<Buffer> {
   const handle = await open(path, 'r');
@@ -366,27 +379,44 @@ export async function inspectFile(file: InputFile, gzip: boolean, copy?: (chunk:
   };
   const gunzip = gzip ? createGunzip() : undefined;
   let gzipComplete = true;
+  // the stream ends where the gzip data does, perhaps before the file: then it takes no more, and never drains
+  let gunzipEnded = false;
   const drained = gunzip
     ? new Promise<void>((resolve) => {
         gunzip.on('data', scan);
-        gunzip.on('end', () => resolve());
+        gunzip.on('end', () => {
+          gunzipEnded = true;
+          resolve();
+        });
         gunzip.on('error', () => {
-          gzipComplete = false;
+          // bytes after the data that the stream took on after its end: bytesWritten below tells of them
+          if (!gunzipEnded) gzipComplete = false;
+          gunzipEnded = true;
           resolve();
         });
       })
     : Promise.resolve();
+  const writeToGunzip = (chunk: Buffer) =>
+    new Promise<void>((resolve) => {
+      if (gunzip!.write(chunk)) return resolve();
+      gunzip!.once('drain', resolve);
+      void drained.then(() => resolve());
+    });
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes(file) })) {
       hash.update(chunk as Buffer);
       if (!gunzip) scan(chunk as Buffer);
-      if (gunzip && gzipComplete && !gunzip.write(chunk as Buffer)) await new Promise((r) => gunzip.once('drain', r));
+      else if (!gunzipEnded) await writeToGunzip(chunk as Buffer);
     }
   } catch (error) {
     throw new CliError(`cannot read ${terminalSafe(path)}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
   }
   gunzip?.end();
   await drained;
+  // bytes after the gzip data, which DuckDB's reader refuses: the file is read by Node, which tells what they are
+  if (gunzip && gzipComplete && gunzip.bytesWritten < file.size) {
+    return { sha256: hash.digest('hex'), gzipComplete, needsLineEndFix: lineEnds.needsFix, lines: counter.shape, gzipTrailingBytes: file.size - gunzip.bytesWritten };
+  }
   return { sha256: hash.digest('hex'), gzipComplete, needsLineEndFix: lineEnds.needsFix, lines: counter.shape };
 }
 
@@ -514,7 +544,11 @@ export async function forEachPiece(
     gzipBytesHashed += chunk.length;
   };
   if (hash && options.gzip) source.on('data', hashCompressed);
-  const input = options.gzip ? source.pipe(createGunzip()) : source;
+  const gunzip = options.gzip ? createGunzip() : undefined;
+  // an error after the end of the gzip data (bytes after it, which the pipe goes on writing) is not the read's: the
+  // bytes are looked at below
+  gunzip?.on('error', () => undefined);
+  const input = gunzip ? source.pipe(gunzip) : source;
   let gzipTrailingBytes = 0;
   // bytes after the gzip data: the decompressor fails there and drops what it had not passed on yet, so the data is
   // decompressed again from the start, up to where it ends, and taken on from where the first pass stopped
@@ -532,7 +566,12 @@ export async function forEachPiece(
       if (end === 0) throw error;
       gzipTrailingBytes = size - end;
       yield* gunzipRange(path, end, produced);
+      return;
     }
+    // the stream ended before the file: the bytes after the gzip data start with a NUL, which Node's gunzip takes
+    // for padding and goes no further. Zeros alone are padding (gzip -d skips them too); anything else is not read
+    const size = (await stat(path)).size;
+    if (gunzip && gunzip.bytesWritten < size && !(await zerosFrom(path, gunzip.bytesWritten))) gzipTrailingBytes = size - gunzip.bytesWritten;
   }
   let index = 0;
   let piece = '';

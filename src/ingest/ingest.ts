@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { currentSchemaVersion, migrate, schemaVersion } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
 import { detectFormat, repeatedColumns, type Detected, type Format } from './detect.js';
-import { expandInputs, forEachPiece, shownName, hashFile, inspectFile, inspectInto, readBytes, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
+import { expandInputs, forEachPiece, gzipWhole, shownName, hashFile, inspectFile, inspectInto, readBytes, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -391,7 +391,7 @@ class IngestRun {
     try {
       const piece = join(dir, 'batch.txt');
       const facts = await inspectInto(members.map((m) => m.planned), piece);
-      const alone = facts.flatMap((f, i) => (!f.gzipComplete || f.needsLineEndFix || f.lines.lines === 0 ? [i] : []));
+      const alone = facts.flatMap((f, i) => (!gzipWhole(f) || f.needsLineEndFix || f.lines.lines === 0 ? [i] : []));
       if (alone.length > 0) return await this.stageAroundAlone(members, firstId, new Set(alone));
       const bases = facts.map((_, i) => facts.slice(0, i).reduce((sum, f) => sum + f.lines.lines, 0));
       const first = members[0]!.planned;
@@ -581,7 +581,7 @@ async function stagePieces(
     facts = await inspecting;
   }
   // a gzip stream that fails (cut short, or bytes after its data) is decompressed by Node, which says where it fails
-  if (facts && !facts.needsLineEndFix && facts.gzipComplete) {
+  if (facts && !facts.needsLineEndFix && gzipWhole(facts)) {
     const file: InspectedFile = { ...planned, ...facts };
     const pieces = await stage({ ...file, path: shownName(file), readPath: file.path, gzip: file.detected.gzip, lineOffset: 0, lastPiece: true, bytesFrom: 0, bytesTo: file.size, earlyRead });
     return { pieces, file };

@@ -4,7 +4,7 @@ import { CliError, errorFirstLine, ExitCode, isOutOfDiskSpace } from '../errors.
 import { terminalSafe } from '../tty.js';
 import type { IngestConfig } from './config.js';
 import { loadSql } from '../sql/load.js';
-import type { LineShape } from './files.js';
+import { gzipWhole, type LineShape } from './files.js';
 import { csvColumnAliases, findColumn, jsonLinesKeys, statusColumnAliases, type CsvLayout, type Detected, type JsonLinesKeys } from './detect.js';
 import type { StagingArea } from './staging.js';
 
@@ -267,7 +267,7 @@ async function unpackDirectRead(db: Database): Promise<void> {
 
 /** Small JSON-lines files staged as one piece: the first has `firstFileId`, each next one the id after. */
 export interface BatchInput {
-  files: readonly { lines: LineShape; gzipComplete: boolean; needsLineEndFix: boolean }[];
+  files: readonly { lines: LineShape; gzipComplete: boolean; gzipTrailingBytes?: number; needsLineEndFix: boolean }[];
   firstFileId: number;
   tz: string;
   config: IngestConfig;
@@ -283,7 +283,7 @@ export interface BatchInput {
 export async function stageBatch(writer: Database, staging: StagingArea, batch: BatchInput): Promise<{ pieces: PieceCounts[] } | { unusable: number[] }> {
   const db = staging.stager;
   const checked = new Set(await unusableFiles(db, batch.files.map((f) => f.lines.lines)));
-  const unusable = batch.files.flatMap((f, i) => (checked.has(i) || f.needsLineEndFix || !directReadable(f.lines, f.gzipComplete, batch.config) ? [i] : []));
+  const unusable = batch.files.flatMap((f, i) => (checked.has(i) || f.needsLineEndFix || !directReadable(f.lines, gzipWhole(f), batch.config) ? [i] : []));
   if (unusable.length > 0) {
     await db.runNamed('ingest/drop_stage_json');
     return { unusable };

@@ -151,6 +151,31 @@ describe('a gzip file with bytes after its gzip data', () => {
   });
 });
 
+describe('a gzip file padded after its gzip data', () => {
+  it('with zeros, as gzip -d reads it: every line stored and nothing rejected, whole or cut in pieces', async () => {
+    const dir = tempDir();
+    const padded = join(dir, 'padded.jsonl.gz');
+    writeFileSync(padded, Buffer.concat([gzipSync(heartbeats(3000)), Buffer.alloc(3 << 20)]));
+    for (const config of [{}, { pieceBytes: 16 * 1024 }]) {
+      const { result, stored } = await ingestTraced([padded], config);
+      expect(result).toMatchObject({ messages: 3000, rejected: 0, duplicates: 0, skipped_lines: 0 });
+      expect(stored.files).toMatchObject([{ lines: 3000, messages: 3000, rejected: 0 }]);
+    }
+  });
+
+  it('with zeros and then other bytes, over more than one read of the file: those bytes are rejected, and the run ends', async () => {
+    const dir = tempDir();
+    const junk = join(dir, 'junk.jsonl.gz');
+    writeFileSync(junk, Buffer.concat([gzipSync(heartbeats(3000)), Buffer.alloc(10), Buffer.from('junk'.repeat(3 << 18))]));
+    const reason = `${10 + 4 * (3 << 18)} bytes after the end of the gzip data, not gzip: not read`;
+    for (const config of [{}, { pieceBytes: 16 * 1024 }]) {
+      const { result, stored } = await ingestTraced([junk], config);
+      expect(result).toMatchObject({ messages: 3000, rejected: 1, rejects: [{ file: junk, line: 3001, reason }] });
+      expect(stored.rejects).toEqual([{ file_id: 1, line_no: 3001, reason, raw: '\u0000'.repeat(10) + 'junk'.repeat(122) + 'ju' }]);
+    }
+  });
+});
+
 describe('damaged gzip files among small ones, which are staged together', () => {
   it('each is staged alone, and the others together: every line of each accounted for', async () => {
     const dir = tempDir();
