@@ -203,7 +203,10 @@ export interface FileFacts {
   needsLineEndFix: boolean;
   /** the lines of the file as read (decompressed), for readers that must account for every one */
   lines: LineShape;
-  /** bytes after a gzip file's gzip data (known once it is cut in pieces, the only way such a file is read) */
+  /**
+   * Bytes after a gzip file's gzip data. As inspectFile gives it, all bytes after the end of the stream, padding
+   * included: such a file is then cut in pieces, the only way it is read, which gives the bytes that are not padding.
+   */
   gzipTrailingBytes?: number;
 }
 
