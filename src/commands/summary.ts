@@ -81,7 +81,7 @@ export function formatSummary(s: Summary): string {
   out.push('', 'Top chronic stations');
   out.push(
     section(s.chronic_stations, [
-      { header: 'rank', value: (r) => num(r['rank']) },
+      { header: 'fleet rank', value: (r) => num(r['rank']) },
       { header: 'station', value: (r) => String(r['station_id']) },
       { header: 'episodes', value: (r) => num(r['episodes']) },
       { header: 'downtime h', value: (r) => hours(r['downtime_h']), align: 'right' },

@@ -370,7 +370,7 @@ ${chart}${tableHtml}</section>`,
       ? table(
           rows,
           [
-            { header: 'rank', kind: 'num', cell: (r) => formatCount(r['rank']), sort: (r) => num(r['rank']) },
+            { header: 'fleet rank', kind: 'num', cell: (r) => formatCount(r['rank']), sort: (r) => num(r['rank']) },
             { header: 'station', cell: (r) => this.link(r['station_id']), sort: (r) => String(r['station_id']) },
             { header: 'chronic codes', cell: (r) => text(r['chronic_code_list']) },
             { header: 'episodes', kind: 'num', cell: (r) => formatCount(r['episodes']), sort: (r) => num(r['episodes']) },
@@ -388,7 +388,7 @@ ${chart}${tableHtml}</section>`,
       id: 'chronic',
       title: 'Chronic stations',
       body: html`<section id="chronic"><h2>Chronic stations</h2>
-<p>${formatCountOf(d.chronic.total, 'station has', 'stations have')} a code that came back ${d.config.chronicMinEpisodes} or more times on one connector within ${d.config.chronicWindowDays} days; ranked by downtime, then chronic codes, then episodes. Station names link to their detail sections.</p>
+<p>${formatCountOf(d.chronic.total, 'station has', 'stations have')} a code that came back ${d.config.chronicMinEpisodes} or more times on one connector within ${d.config.chronicWindowDays} days; ranked by downtime, then chronic codes, then episodes. The fleet rank counts every station with an episode, so the ranks of stations without a chronic code are missing here. Station names link to their detail sections.</p>
 ${body}</section>`,
     };
   }
