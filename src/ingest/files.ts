@@ -229,10 +229,11 @@ export interface LineShape {
 
 /**
  * Empty lines a LineCounter numbers; a stretch with more is left to readers that keep every line. Their numbers are
- * bound as a list, at ~2 µs each (100,000: 0.22 s; a million: 2.2 s), where the line-by-line path costs ~2 s more per
- * 1M lines than DuckDB's JSON reader.
+ * bound as one text (a million: ~0.12 s to take apart; as a list of numbers they took 2.1–2.2 s), where the
+ * line-by-line path costs ~2 s more per 1M lines than DuckDB's JSON reader. A double-spaced export has one for each
+ * line; the bound keeps the numbers of a piece of one-byte lines (128M of them) out of memory.
  */
-export const maxEmptyLinesKept = 100_000;
+export const maxEmptyLinesKept = 2_000_000;
 
 /**
  * Whether bytes from..to of chunk (a line, or part of one: no LF among them) are white space alone, as DuckDB's JSON

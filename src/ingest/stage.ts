@@ -166,7 +166,7 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
   }
   await unpackDirectRead(db);
   if (emptyLines.length > 0) {
-    await db.runNamed('ingest/stage_empty_lines', { line_offset: read.line_offset, empty_lines: duckdb.listValue(emptyLines) });
+    await db.runNamed('ingest/stage_empty_lines', { line_offset: read.line_offset, empty_lines: emptyLines.join(',') });
     // the common case, a file that ends in empty lines, moves no row
     const trailing = emptyLines.every((line, i) => line === input.lines.lines - emptyLines.length + i + 1);
     if (!trailing) await db.runNamed('ingest/direct_shift_past_empty_lines');

@@ -560,13 +560,26 @@ describe('empty lines on the JSON reader path', () => {
     expect(run.stored).toEqual(lineByLine.stored);
   });
 
-  it('go line by line past 100,000', async () => {
+  it('are read past 100,000, a double-spaced export of 150,000 lines', async () => {
+    const path = join(tempDir(), 'double-spaced-150k.jsonl');
+    writeFileSync(path, Array.from({ length: 150_000 }, (_, i) => heartbeat(i) + '\n').join('\n') + '\n');
+    const run = await ingestWith(path, {});
+    expect(run).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(run.result).toMatchObject({ messages: 150_000, skipped_lines: 150_000, rejected: 0 });
+    const lineNumbers = run.stored.messages.map((m) => m.line_no);
+    expect(lineNumbers.slice(0, 3)).toEqual([1, 3, 5]);
+    expect(lineNumbers.at(-1)).toBe(299_999);
+    const lineByLine = await ingestWith(path, { readJsonDirectly: false });
+    expect(run.stored).toEqual(lineByLine.stored);
+  });
+
+  it('go line by line past 2,000,000', async () => {
     const many = join(tempDir(), 'many-empty.jsonl');
-    writeFileSync(many, [heartbeat(0), ...Array.from({ length: 100_001 }, () => ''), heartbeat(1)].join('\n') + '\n');
+    writeFileSync(many, heartbeat(0) + '\n' + '\n'.repeat(2_000_001) + heartbeat(1) + '\n');
     const manyRun = await ingestWith(many, {});
     expect(manyRun).toMatchObject({ directPieces: 0, linePieces: 1 });
-    expect(manyRun.result).toMatchObject({ messages: 2, skipped_lines: 100_001 });
-    expect(manyRun.stored.messages.map((m) => m.line_no)).toEqual([1, 100_003]);
+    expect(manyRun.result).toMatchObject({ messages: 2, skipped_lines: 2_000_001 });
+    expect(manyRun.stored.messages.map((m) => m.line_no)).toEqual([1, 2_000_003]);
   });
 
   it('count lines of spaces or tabs as empty, and CRLF ones, which the reader skips and the line-by-line path skips as blank', async () => {
