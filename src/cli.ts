@@ -63,4 +63,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Should a wait never end (a bug: nothing left that could settle it), Node would stop with exit code 13 and no word,
+// which a nightly job's log would not explain
+let finished = false;
+process.once('beforeExit', () => {
+  if (finished) return;
+  processOutput.err(
+    'error: the command stopped before it finished, waiting on work that can no longer complete (a bug in ocpp-faults). ' +
+      'An ingest stores nothing then. Run it again with --debug, and report it with the command and the files it read.',
+  );
+  process.exit(ExitCode.failure);
+});
 process.exitCode = await main(process.argv);
+finished = true;

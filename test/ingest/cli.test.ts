@@ -264,3 +264,29 @@ describe('ingest command', () => {
     expect(await counts(killed)).toEqual(await counts(clean));
   }, 120_000);
 });
+
+describe('a wait that never ends', () => {
+  it('ends the command with exit 1 and says so, where Node would stop with exit 13 and no word', () => {
+    const dir = tempDir();
+    // a read of one file that never gives a byte nor ends, holding nothing open: Node's event loop runs empty
+    const preload = join(dir, 'hang.mjs');
+    writeFileSync(
+      preload,
+      `import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { Readable } from 'node:stream';
+const fs = createRequire(import.meta.url)('node:fs');
+const original = fs.createReadStream;
+fs.createReadStream = (path, options) => (String(path).endsWith('.hang.jsonl') ? new Readable({ read() {} }) : original(path, options));
+syncBuiltinESMExports();
+`,
+    );
+    const log = join(dir, 'day.hang.jsonl');
+    writeFileSync(log, JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, 'h', 'Heartbeat', {}] }) + '\n');
+    const run = spawnSync(process.execPath, ['--import', preload, cliPath, 'ingest', log, '--db', join(dir, 'db.duckdb')], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'error: the command stopped before it finished, waiting on work that can no longer complete (a bug in ocpp-faults). ' +
+        'An ingest stores nothing then. Run it again with --debug, and report it with the command and the files it read.\n',
+    );
+  });
+});
