@@ -1,9 +1,9 @@
-import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { CliError } from '../errors.js';
 import { terminalSafe } from '../tty.js';
+import { readBytes } from './files.js';
 import { gunzipRange, gzipDataEnd, isTrailingDataError } from './gzip.js';
 
 export const formats = ['ocpp-jsonl', 'frames-csv', 'status-csv', 'steve-log'] as const;
@@ -81,13 +81,8 @@ export function jsonLinesKeys(lines: readonly string[]): JsonLinesKeys {
 const sniffBytes = 64 * 1024;
 
 export async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
+  const magic = await readBytes(path, 0, 2);
+  return magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
 /** A file's first lines as text, and whether the file goes on past them (the last line may then be cut). */

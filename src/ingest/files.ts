@@ -418,10 +418,8 @@ export async function inspectFile(file: InputFile, gzip: boolean, copy?: (chunk:
   gunzip?.end();
   await drained;
   // bytes after the gzip data, which DuckDB's reader refuses: the file is read by Node, which tells what they are
-  if (gunzip && gzipComplete && gunzip.bytesWritten < file.size) {
-    return { sha256: hash.digest('hex'), gzipComplete, needsLineEndFix: lineEnds.needsFix, lines: counter.shape, gzipTrailingBytes: file.size - gunzip.bytesWritten };
-  }
-  return { sha256: hash.digest('hex'), gzipComplete, needsLineEndFix: lineEnds.needsFix, lines: counter.shape };
+  const gzipTrailingBytes = gunzip && gzipComplete ? file.size - gunzip.bytesWritten : 0;
+  return { sha256: hash.digest('hex'), gzipComplete, needsLineEndFix: lineEnds.needsFix, lines: counter.shape, ...(gzipTrailingBytes > 0 ? { gzipTrailingBytes } : {}) };
 }
 
 /**
