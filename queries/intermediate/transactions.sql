@@ -1,17 +1,26 @@
 -- Grain: one row per transaction: a StartTransaction with the transactionId its answer gave, joined to the
 -- first StopTransaction for that id on the station after it; stops whose start is not in the data stand alone.
 -- Parameters: $max_behind_s, $max_ahead_s (payload-time plausibility).
--- Reads derived_messages: the messages these derived tables need, which each run adds its own to.
-with start_calls as (
+-- Reads derived_messages: the messages these derived tables need, which each run adds its own to. A zone-less
+-- payload time is read in the zone its file was ingested in (files.time_zone, the run's --tz), as the status
+-- notifications' are at ingest; UTC for files ingested before that was kept.
+with zoned as (
+    -- the derived messages with the zone of their file
+    select m.*, coalesce(f.time_zone, 'UTC') as time_zone
+    from derived_messages m
+    left join files f on f.file_id = m.file_id
+    where m.action in ('StartTransaction', 'StopTransaction')
+),
+start_calls as (
     -- StartTransaction requests from the charger
-    select station_id, unique_id, received_at, payload
-    from derived_messages
+    select station_id, unique_id, received_at, payload, time_zone
+    from zoned
     where message_type = 2 and action = 'StartTransaction'
 ),
 start_answers as (
     -- their CALLRESULTs, which carry the transaction id
     select station_id, unique_id, received_at, payload
-    from derived_messages
+    from zoned
     where message_type = 3 and action = 'StartTransaction'
 ),
 starts as (
@@ -20,7 +29,7 @@ starts as (
         c.station_id,
         try_cast(json_text(c.payload, '$.connectorId') as integer) as connector_id,
         json_text(c.payload, '$.idTag') as id_tag,
-        coalesce(plausible_time(parse_time(json_text(c.payload, '$.timestamp'), 'UTC'), c.received_at, $max_behind_s, $max_ahead_s), c.received_at) as started_at,
+        coalesce(plausible_time(parse_time(json_text(c.payload, '$.timestamp'), c.time_zone), c.received_at, $max_behind_s, $max_ahead_s), c.received_at) as started_at,
         try_cast(json_text(c.payload, '$.meterStart') as bigint) as meter_start,
         try_cast(json_text(a.payload, '$.transactionId') as bigint) as transaction_id,
         json_text(a.payload, '$.idTagInfo.status') as id_tag_status,
@@ -34,10 +43,10 @@ stops as (
     select
         station_id,
         try_cast(json_text(payload, '$.transactionId') as bigint) as transaction_id,
-        coalesce(plausible_time(parse_time(json_text(payload, '$.timestamp'), 'UTC'), received_at, $max_behind_s, $max_ahead_s), received_at) as stopped_at,
+        coalesce(plausible_time(parse_time(json_text(payload, '$.timestamp'), time_zone), received_at, $max_behind_s, $max_ahead_s), received_at) as stopped_at,
         coalesce(json_text(payload, '$.reason'), 'Local') as stop_reason,
         try_cast(json_text(payload, '$.meterStop') as bigint) as meter_stop
-    from derived_messages
+    from zoned
     where message_type = 2 and action = 'StopTransaction'
 ),
 matched as (

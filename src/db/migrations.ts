@@ -15,6 +15,7 @@ const migrations: Migration[] = [
   { script: 'schema/002_payload_zstd', fits: storesZstd },
   { script: 'schema/003_seen_files' },
   { script: 'schema/004_derived_messages' },
+  { script: 'schema/005_file_time_zone' },
 ];
 
 export const schemaVersion = migrations.length;

@@ -477,6 +477,7 @@ class IngestRun {
       duplicates: column((_, c) => c.duplicates),
       skipped_lines: column((_, c) => c.skipped_lines),
       rejected: column((_, c) => c.rejected),
+      time_zone: this.options.tz,
     });
     for (const [i, { file, place }] of stored.entries()) {
       const fileCounts = counts[i]!;

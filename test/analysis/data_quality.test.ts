@@ -47,8 +47,8 @@ describe('data quality', { timeout: 30_000 }, () => {
       { action: 'Reset', at: '10:07', outcome: 'Accepted' },
     ]);
     await db.run(`insert into files values
-      (1, '/logs/a.jsonl', 'aa', 100, 'ocpp-jsonl', now(), 10, 7, 1, 2, 0, 1),
-      (2, '/logs/b.jsonl', 'bb', 100, 'ocpp-jsonl', now(), 5, 5, 0, 0, 0, 0)`);
+      (1, '/logs/a.jsonl', 'aa', 100, 'ocpp-jsonl', now(), 10, 7, 1, 2, 0, 1, 'UTC'),
+      (2, '/logs/b.jsonl', 'bb', 100, 'ocpp-jsonl', now(), 5, 5, 0, 0, 0, 0, 'UTC')`);
     await db.run(`insert into rejects values (1, 4, 'not JSON', '{"timestamp":')`);
     expect(await rows(db, 'data_quality', ['finding', 'station_id', 'count', 'example', 'example_file', 'example_line'])).toEqual([
       { finding: 'call_error', station_id: 'CP-1', count: 1, example: 'Reset c2', example_file: null, example_line: null },

@@ -34,8 +34,8 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     const dir = tempDir();
     const db = join(dir, 'fresh.duckdb');
     expect(runCli(['ingest', heartbeats(dir), '--db', db]).status).toBe(0);
-    expect(schemaVersion).toBe(4);
-    expect(await payloadCompression(db)).toEqual([{ version: '4', messages: 3000, compression: ['ZSTD'] }]);
+    expect(schemaVersion).toBe(5);
+    expect(await payloadCompression(db)).toEqual([{ version: '5', messages: 3000, compression: ['ZSTD'] }]);
   });
 
   it('a file in an older storage format keeps DuckDB’s own choice: zstd there would mean no compression at all', async () => {
@@ -44,7 +44,7 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     (await DuckDBInstance.create(db)).closeSync();
     expect(runCli(['ingest', heartbeats(dir), '--db', db]).status).toBe(0);
     const [row] = await payloadCompression(db);
-    expect(row).toMatchObject({ version: '4', messages: 3000 });
+    expect(row).toMatchObject({ version: '5', messages: 3000 });
     expect(row!.compression).not.toContain('ZSTD');
     expect(row!.compression).not.toContain('Uncompressed');
   });
@@ -61,7 +61,7 @@ describe('schema version 2: message payloads compressed with zstd', () => {
     v1.close();
 
     expect(runCli(['ingest', heartbeats(dir), '--db', path]).status).toBe(0);
-    expect(await payloadCompression(path)).toEqual([{ version: '4', messages: 3002, compression: ['ZSTD'] }]);
+    expect(await payloadCompression(path)).toEqual([{ version: '5', messages: 3002, compression: ['ZSTD'] }]);
     expect(await query(path, `select station_id, unique_id, action, payload::varchar as payload, frame_hash::integer as frame_hash, line_no::integer as line_no from messages where file_id = 99 order by line_no`)).toEqual([
       { station_id: 'CP-1', unique_id: 'a1', action: 'StatusNotification', payload: '{"connectorId":1,"errorCode":"NoError","status":"Available"}', frame_hash: 11, line_no: 1 },
       { station_id: 'CP-1', unique_id: 'a1', action: 'StatusNotification', payload: '{}', frame_hash: 12, line_no: 2 },
@@ -86,11 +86,51 @@ describe('schema version 4: the messages the derived tables read, kept as each r
     expect(runCli(['ingest', heartbeats(dir), '--db', path]).status).toBe(0);
     // the boot and its answer; of the heartbeats file (CALLs in, answers out) nothing
     expect(await query(path, `select (select value from meta where key = 'schema_version') as version, file_id, line_no::integer as line_no, action from derived_messages order by file_id, line_no`)).toEqual([
-      { version: '4', file_id: 99, line_no: 1, action: 'BootNotification' },
-      { version: '4', file_id: 99, line_no: 2, action: 'BootNotification' },
+      { version: '5', file_id: 99, line_no: 1, action: 'BootNotification' },
+      { version: '5', file_id: 99, line_no: 2, action: 'BootNotification' },
     ]);
     expect(await query(path, `select station_id, vendor, model, registration_status, heartbeat_interval_s from station_boots`)).toEqual([
       { station_id: 'CP-1', vendor: 'Alfen', model: 'NG9', registration_status: 'Accepted', heartbeat_interval_s: 300 },
+    ]);
+    // schema version 5: the zone of a file ingested before it is unknown (read as UTC), a new file's is kept
+    expect(await query(path, `select file_id, time_zone from files order by file_id`)).toEqual([
+      { file_id: 99, time_zone: null },
+      { file_id: 100, time_zone: 'UTC' },
+    ]);
+  });
+});
+
+describe('schema version 5: the zone each file was ingested in', () => {
+  /** A session whose StartTransaction and StopTransaction carry zone-less local times, 5 h behind their UTC receive times. */
+  function localSession(path: string, station: string): string {
+    const frame = (at: string, direction: string, message: unknown[]) => JSON.stringify({ timestamp: at, chargeBoxId: station, direction, message });
+    writeFileSync(
+      path,
+      [
+        frame('2026-03-02T09:11:00Z', 'in', [2, 's1', 'StartTransaction', { connectorId: 1, idTag: 'T1', meterStart: 0, timestamp: '2026-03-02T04:11:00' }]),
+        frame('2026-03-02T09:11:01Z', 'out', [3, 's1', { transactionId: 77, idTagInfo: { status: 'Accepted' } }]),
+        frame('2026-03-02T10:00:00Z', 'in', [2, 's2', 'StopTransaction', { transactionId: 77, meterStop: 9000, timestamp: '2026-03-02T05:00:00' }]),
+      ].join('\n') + '\n',
+    );
+    return path;
+  }
+  const sessions = `select station_id, transaction_id, started_at::varchar as started_at, stopped_at::varchar as stopped_at from transactions order by station_id`;
+
+  it('zone-less transaction times are read in the --tz of their file, also when later runs rebuild the transactions', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'tz.duckdb');
+    expect(runCli(['ingest', localSession(join(dir, 'ny.jsonl'), 'CP-NY'), '--db', db, '--tz', 'America/New_York']).status).toBe(0);
+    expect(await query(db, sessions)).toEqual([{ station_id: 'CP-NY', transaction_id: 77, started_at: '2026-03-02 09:11:00+00', stopped_at: '2026-03-02 10:00:00+00' }]);
+    // a second run, in UTC, rebuilds the transactions from every stored message: each file keeps its own zone
+    expect(runCli(['ingest', localSession(join(dir, 'utc.jsonl'), 'CP-UTC'), '--db', db]).status).toBe(0);
+    expect(await query(db, sessions)).toEqual([
+      { station_id: 'CP-NY', transaction_id: 77, started_at: '2026-03-02 09:11:00+00', stopped_at: '2026-03-02 10:00:00+00' },
+      // read in UTC, 5 h before their receipt: plausible as queued replays, so they stand
+      { station_id: 'CP-UTC', transaction_id: 77, started_at: '2026-03-02 04:11:00+00', stopped_at: '2026-03-02 05:00:00+00' },
+    ]);
+    expect(await query(db, `select path, time_zone from files order by file_id`)).toEqual([
+      { path: join(dir, 'ny.jsonl'), time_zone: 'America/New_York' },
+      { path: join(dir, 'utc.jsonl'), time_zone: 'UTC' },
     ]);
   });
 });

@@ -138,7 +138,7 @@ describe('schema version 3: seen_files', () => {
     await db.run(`insert into files values (1, ?, ?, ?, 'ocpp-jsonl', now(), 2, 2, 0, 0, 0, 0)`, [path, sha256, statSync(path).size]);
     expect(outcomes(await ingestFiles(db, [dir], settled()))).toEqual([['a.jsonl', 'skipped', sameHash]]);
     // upgraded through version 3 to the current one
-    expect(await db.all(`select value from meta where key = 'schema_version'`)).toEqual([{ value: '4' }]);
+    expect(await db.all(`select value from meta where key = 'schema_version'`)).toEqual([{ value: '5' }]);
     expect(outcomes(await ingestFiles(db, [dir], settled()))).toEqual([['a.jsonl', 'skipped', unchanged]]);
   });
 });
