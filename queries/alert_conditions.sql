@@ -1,7 +1,7 @@
 -- Grain: one row per condition in the analysis window that an alert may be raised on; alerts.sql compares the
 -- conditions of the window with those of the previous window of the same length. Kinds:
 --   chronic_station           a station with a chronic code on some connector (connector and code: its worst key)
---   stuck_lock_open           a stuck lock still open at the window end
+--   stuck_lock_open           a stuck lock still open at the window end, unless its station is silent
 --   lock_mechanism_suspected  a connector whose lock mechanism is suspected
 --   code_episodes             an error code's episodes that started in the window, fleet-wide (not an alert itself)
 --   uptime_below_target       a port whose uptime is not above the target
@@ -54,6 +54,30 @@ chronic_stations as (
     from chronic_keys
     group by station_id
 ),
+silent_stations as (
+    -- stations whose last message is $silent_station_days days or more before the window end; their ports are out
+    -- of uptime (uptime_ports)
+    select
+        'station_silent' as kind,
+        m.station_id as match_key,
+        m.station_id,
+        cast(null as integer) as connector_id,
+        cast(null as varchar) as error_code,
+        max(m.received_at) as sort_at,
+        cast(null as bigint) as episodes,
+        format('{} has sent nothing since {} ({} before the window end) — its ports are left out of uptime; check whether it was decommissioned, or its power, network link and the export that brings its logs',
+            m.station_id, strftime(max(m.received_at), '%Y-%m-%d %H:%M UTC'),
+            human_duration(epoch(any_value(w.window_end)) - epoch(max(m.received_at)))) as message,
+        json_object(
+            'last_message_at', strftime(max(m.received_at), '%Y-%m-%dT%H:%M:%S.%gZ'),
+            'silent_days', round((epoch(any_value(w.window_end)) - epoch(max(m.received_at))) / 86400, 2),
+            'silent_station_days', $silent_station_days
+        ) as evidence
+    from messages m, analysis_window w
+    where coalesce(m.direction, 'in') = 'in'
+    group by m.station_id
+    having max(m.received_at) < any_value(w.window_end) - to_days($silent_station_days)
+),
 open_stuck_locks as (
     -- stuck locks that had not ended at the window end, with the next thing to try
     select
@@ -67,6 +91,9 @@ open_stuck_locks as (
     from lock_failures l, analysis_window w
     where l.classification = 'stuck_lock'
         and (l.ended_at is null or l.ended_at > w.window_end)
+        -- a station silent for days cannot take a remote unlock, and would alert every night as long as it stays
+        -- silent: its station_silent alert, once, says what to do
+        and l.station_id not in (select station_id from silent_stations)
 ),
 stuck_locks as (
     -- one condition per open stuck lock
@@ -117,6 +144,7 @@ mechanisms as (
             'failed_attempt_share', failed_attempt_share,
             'successful_sessions', successful_sessions,
             'max_failures_in_days', max_failures_in_days,
+            'max_failures_between_sessions', max_failures_between_sessions,
             'max_stuck_in_days', max_stuck_in_days,
             'days', $mechanism_window_days,
             'repeated_failed_plug_ins', repeated_failed_plug_ins,
@@ -232,30 +260,6 @@ uptime_alerts as (
             'fault_codes', codes
         ) as evidence
     from low_uptime
-),
-silent_stations as (
-    -- stations whose last message is $silent_station_days days or more before the window end; their ports are out
-    -- of uptime (uptime_ports)
-    select
-        'station_silent' as kind,
-        m.station_id as match_key,
-        m.station_id,
-        cast(null as integer) as connector_id,
-        cast(null as varchar) as error_code,
-        max(m.received_at) as sort_at,
-        cast(null as bigint) as episodes,
-        format('{} has sent nothing since {} ({} before the window end) — its ports are left out of uptime; check whether it was decommissioned, or its power, network link and the export that brings its logs',
-            m.station_id, strftime(max(m.received_at), '%Y-%m-%d %H:%M UTC'),
-            human_duration(epoch(any_value(w.window_end)) - epoch(max(m.received_at)))) as message,
-        json_object(
-            'last_message_at', strftime(max(m.received_at), '%Y-%m-%dT%H:%M:%S.%gZ'),
-            'silent_days', round((epoch(any_value(w.window_end)) - epoch(max(m.received_at))) / 86400, 2),
-            'silent_station_days', $silent_station_days
-        ) as evidence
-    from messages m, analysis_window w
-    where coalesce(m.direction, 'in') = 'in'
-    group by m.station_id
-    having max(m.received_at) < any_value(w.window_end) - to_days($silent_station_days)
 ),
 conditions as (
     -- all kinds together

@@ -23,6 +23,7 @@ select
     max_stuck_in_days,
     open_failures,
     first_failure_at,
-    last_failure_at
+    last_failure_at,
+    max_failures_between_sessions
 from judged
 order by mechanism_suspected desc, lock_failures desc, station_id, connector_id

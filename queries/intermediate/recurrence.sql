@@ -1,6 +1,9 @@
--- Grain: one row per station, connector and error code with at least one episode in the analysis window:
--- how often the code comes back there. Gaps and repeats look at the previous episode of the same code on the
--- connector within the window. Reads the temp tables episodes and analysis_window.
+-- Grain: one row per station, connector and error code with at least one episode that started in the analysis
+-- window: how often the code comes back there. Episode starts are events, which count in the window they happen in
+-- (docs/exports.md), so an episode running on from before the window counts in none of these figures: a nightly
+-- window would otherwise count it again every night it lasts, and call a code chronic on the strength of the
+-- previous night's episode. Gaps and repeats look at the previous episode of the same code on the connector within
+-- the window. Reads the temp tables episodes and analysis_window.
 -- Parameters: $repeat_window_h, $chronic_min_episodes, $chronic_window_days.
 with sequenced as (
     -- each episode with the end of the previous one of its code on its connector, and how many of them started
@@ -9,7 +12,8 @@ with sequenced as (
         *,
         epoch(started_at) - epoch(lag(ended_at) over w) as gap_s,
         count(*) over (w range between to_days(cast($chronic_window_days as integer)) preceding and current row) as recent_episodes
-    from episodes
+    from episodes e
+    where e.started_at >= (select window_start from analysis_window)
     window w as (partition by station_id, connector_id, error_code order by started_at)
 ),
 per_key as (

@@ -30,7 +30,9 @@ export interface AnalysisConfig {
   /** A transaction with no StopTransaction in the data counts as running for at most this many hours after
    * its start (24 h): a lost stop must not make every later fault "during a transaction". */
   maxOpenTransactionH: number;
-  /** mechanism_suspected: this many lock failures on one connector ... (3, as the issue says) */
+  /** mechanism_suspected: this many lock failures on one connector with no successful session started between
+   * them (3, as the issue says; "no successful session between them" is the domain reference's hardware signal,
+   * while a failed plug-in followed by a successful session is its driver-misuse one) ... */
   mechanismMinFailures: number;
   /** ... within this many days (7) ... */
   mechanismWindowDays: number;

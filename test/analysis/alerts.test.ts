@@ -136,9 +136,9 @@ describe('alerts', { timeout: 60_000 }, () => {
     ]);
     expect(list[0]!.message).toBe(
       'CP-1 connector 1: lock mechanism suspected (not in the previous window): 3 of 3 plug-in attempts failed with a lock failure, 0 successful session(s); ' +
-        '3 lock failure(s) within 7 days at most — inspect the lock actuator and latch',
+        '3 lock failure(s) within 7 days at most, 3 with no successful session between them — inspect the lock actuator and latch',
     );
-    expect(list[0]!.evidence).toMatchObject({ lock_failures: 3, failed_attempts: 3, plug_in_attempts: 3, failed_attempt_share: 1, successful_sessions: 0, max_failures_in_days: 3, days: 7 });
+    expect(list[0]!.evidence).toMatchObject({ lock_failures: 3, failed_attempts: 3, plug_in_attempts: 3, failed_attempt_share: 1, successful_sessions: 0, max_failures_in_days: 3, max_failures_between_sessions: 3, days: 7 });
     expect(await alerts(firstDay)).toEqual([]);
   });
 
@@ -270,6 +270,16 @@ describe('silent stations', { timeout: 60_000 }, () => {
       },
     ]);
     // the next window: still silent, already reported
+    expect(await alerts({ from: t('03-02 12:00'), to: t('03-03 00:00') }, silentAfterOneDay)).toEqual([]);
+  });
+
+  test('a stuck lock open on a station that fell silent alerts until the silence is reported, not every night after', async () => {
+    await statuses(db, [{ at: '03-01 00:10', station: 'OLD', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' }]);
+    expect(kinds(await alerts(firstDay, silentAfterOneDay))).toEqual([
+      ['stuck_lock_open', 'OLD', 1, 'ConnectorLockFailure'],
+      ['uptime_below_target', 'OLD', 1, 'ConnectorLockFailure'],
+    ]);
+    expect(kinds(await alerts(secondDay, silentAfterOneDay))).toEqual([['station_silent', 'OLD', null, null]]);
     expect(await alerts({ from: t('03-02 12:00'), to: t('03-03 00:00') }, silentAfterOneDay)).toEqual([]);
   });
 

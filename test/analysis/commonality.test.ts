@@ -92,6 +92,36 @@ describe('recurrence', { timeout: 30_000 }, () => {
     ]);
   });
 
+  test('an episode that started before the window counts in the episodes but not in recurrence', async () => {
+    await statuses(db, [
+      { at: '03-01 00:00', connector: 1, status: 'Available' },
+      // runs from the day before into the window
+      ...episode('03-01 23:00', 'GroundFailure', 120),
+      ...episode('03-02 10:00', 'GroundFailure', 10),
+      // after the window
+      ...episode('03-03 10:00', 'GroundFailure', 10),
+      // a code whose only episode runs on from before the window has no recurrence row
+      { at: '03-01 00:00', connector: 2, status: 'Available' },
+      ...episode('03-01 22:00', 'OverVoltage', 180, { connector: 2 }),
+    ]);
+    const window = { from: t('03-02 00:00'), to: t('03-03 00:00') };
+    expect(await rows(db, 'episodes', ['connector_id', 'error_code', 'started_at'], { window })).toEqual([
+      { connector_id: 1, error_code: 'GroundFailure', started_at: t('03-01 23:00') },
+      { connector_id: 1, error_code: 'GroundFailure', started_at: t('03-02 10:00') },
+      { connector_id: 2, error_code: 'OverVoltage', started_at: t('03-01 22:00') },
+    ]);
+    expect(
+      await rows(db, 'recurrence', [
+        'connector_id', 'error_code', 'episodes', 'first_seen', 'last_seen', 'distinct_days', 'median_gap_h', 'repeats_within_24h', 'mttr_s', 'mtbf_h', 'chronic', 'max_episodes_in_chronic_window',
+      ], { window }),
+    ).toEqual([
+      {
+        connector_id: 1, error_code: 'GroundFailure', episodes: 1, first_seen: t('03-02 10:00'), last_seen: t('03-02 10:00'), distinct_days: 1, median_gap_h: null,
+        repeats_within_24h: 0, mttr_s: 600, mtbf_h: 24, chronic: false, max_episodes_in_chronic_window: 1,
+      },
+    ]);
+  });
+
   test('episodes a week or more apart are not chronic', async () => {
     await statuses(db, [
       ...episode('03-01 10:00', 'PowerMeterFailure', 10),

@@ -233,7 +233,7 @@ describe('lock connectors', { timeout: 30_000 }, () => {
     ).toEqual([
       {
         station_id: 'CP-1', connector_id: 1, lock_failures: 4, stuck_lock: 0, driver_misuse: 4, undetermined: 0, plug_in_attempts: 4, successful_sessions: 0, mechanism_suspected: true,
-        verdict_reason: '4 of 4 plug-in attempts failed with a lock failure, 0 successful session(s); 4 lock failure(s) within 7 days at most',
+        verdict_reason: '4 of 4 plug-in attempts failed with a lock failure, 0 successful session(s); 4 lock failure(s) within 7 days at most, 4 with no successful session between them',
       },
     ]);
   });
@@ -264,6 +264,60 @@ describe('lock connectors', { timeout: 30_000 }, () => {
     ]);
   });
 
+  /** A session on connector 1 plugged in at `day` `hh:mm` (Preparing), charging from a minute later for an hour. */
+  function session(day: string, hhmm: string, id: number): { rows: StatusRow[]; transaction: { connector: number; id: number; start: string; stop: string } } {
+    const at = (minutes: number) => new Date(Date.parse(t(`${day} ${hhmm}`)) + minutes * 60_000).toISOString();
+    return {
+      rows: [
+        { at: at(0), connector: 1, status: 'Preparing' },
+        { at: at(1), connector: 1, status: 'Charging' },
+        { at: at(61), connector: 1, status: 'Finishing' },
+        { at: at(62), connector: 1, status: 'Available' },
+      ],
+      transaction: { connector: 1, id, start: at(1), stop: at(61) },
+    };
+  }
+
+  test('failed plug-ins that each a successful session follows are driver misuse, not a suspect mechanism, though half the attempts failed', async () => {
+    // each day: a plug-in that fails for 30 s, then a re-plug at 10:05 that charges for an hour
+    const days = ['03-02', '03-03', '03-04'].map((day, i) => ({ failed: failedPlugIn(day, 30), replug: session(day, '10:05', 100 + i) }));
+    await statuses(db, days.flatMap((d) => [...d.failed, ...d.replug.rows]));
+    await transactions(db, days.map((d) => d.replug.transaction));
+    expect((await rows(db, 'lock_failures', ['classification'])).map((r) => r['classification'])).toEqual(['driver_misuse', 'driver_misuse', 'driver_misuse']);
+    expect(
+      await rows(db, 'lock_connectors', [
+        'lock_failures', 'plug_in_attempts', 'successful_sessions', 'failed_attempts', 'failed_attempt_share', 'max_failures_in_days', 'max_failures_between_sessions', 'mechanism_suspected', 'verdict_reason',
+      ]),
+    ).toEqual([
+      {
+        lock_failures: 3, plug_in_attempts: 6, successful_sessions: 3, failed_attempts: 3, failed_attempt_share: 0.5, max_failures_in_days: 3, max_failures_between_sessions: 1,
+        mechanism_suspected: false,
+        verdict_reason: '3 of 6 plug-in attempts failed with a lock failure, 3 successful session(s); 3 lock failure(s) within 7 days at most, 1 with no successful session between them',
+      },
+    ]);
+  });
+
+  test('three failed plug-ins with no successful session between them make the mechanism suspect, with sessions before and after them', async () => {
+    const before = session('03-02', '14:00', 1);
+    const after = session('03-06', '14:00', 2);
+    await statuses(db, [...before.rows, ...failedPlugIn('03-03', 20), ...failedPlugIn('03-04', 25), ...failedPlugIn('03-05', 30), ...after.rows]);
+    await transactions(db, [before.transaction, after.transaction]);
+    expect(
+      await rows(db, 'lock_connectors', ['lock_failures', 'plug_in_attempts', 'successful_sessions', 'failed_attempt_share', 'max_failures_between_sessions', 'mechanism_suspected', 'verdict_reason']),
+    ).toEqual([
+      {
+        lock_failures: 3, plug_in_attempts: 5, successful_sessions: 2, failed_attempt_share: 0.6, max_failures_between_sessions: 3, mechanism_suspected: true,
+        verdict_reason: '3 of 5 plug-in attempts failed with a lock failure, 2 successful session(s); 3 lock failure(s) within 7 days at most, 3 with no successful session between them',
+      },
+    ]);
+    // a successful session on 03-04 at 14:00 splits them into one and two
+    await statuses(db, session('03-04', '14:00', 3).rows);
+    await transactions(db, [session('03-04', '14:00', 3).transaction]);
+    expect(await rows(db, 'lock_connectors', ['plug_in_attempts', 'successful_sessions', 'max_failures_between_sessions', 'mechanism_suspected'])).toEqual([
+      { plug_in_attempts: 6, successful_sessions: 3, max_failures_between_sessions: 2, mechanism_suspected: false },
+    ]);
+  });
+
   test('three stuck locks within a week make the mechanism suspect even between successful sessions', async () => {
     const rowsIn: StatusRow[] = [];
     const sessions = [];
@@ -283,7 +337,7 @@ describe('lock connectors', { timeout: 30_000 }, () => {
     expect(await rows(db, 'lock_connectors', ['stuck_lock', 'plug_in_attempts', 'successful_sessions', 'mechanism_suspected', 'verdict_reason'])).toEqual([
       {
         stuck_lock: 3, plug_in_attempts: 3, successful_sessions: 3, mechanism_suspected: true,
-        verdict_reason: '0 of 3 plug-in attempts failed with a lock failure, 3 successful session(s); 3 lock failure(s) within 7 days at most; 3 stuck locks within 7 days',
+        verdict_reason: '0 of 3 plug-in attempts failed with a lock failure, 3 successful session(s); 3 lock failure(s) within 7 days at most, 1 with no successful session between them; 3 stuck locks within 7 days',
       },
     ]);
     expect(await rows(db, 'remediation_fleet', ['stuck_locks', 'with_unlock_attempt', 'unlock_success_rate', 'cleared_by_reset', 'reset_needed_rate', 'cleared_by_itself'])).toEqual([
