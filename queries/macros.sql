@@ -115,17 +115,19 @@ create or replace temp macro frame_element_type(x) as
 -- Why the elements of an OCPP-J frame (a list of JSON values; null when the frame is not a JSON array), whose message
 -- type id is mt (ocpp_message_type), are not a CALL [2, uniqueId, action, {payload}], CALLRESULT [3, uniqueId,
 -- {payload}] or CALLERROR [4, uniqueId, errorCode, errorDescription, {errorDetails}]; null when they are one.
+-- A JSON null element is a SQL null in e, which every test below must take as 'NULL': a comparison with null is
+-- null, and a case passes over it, so [2, null, ...] would be stored with no unique id (and fail the run).
 create or replace temp macro ocpp_frame_problem(e, mt) as
     case
         when e is null then 'frame is not an OCPP-J array'
         when mt is null or mt not between 2 and 4
             then 'frame is not an OCPP-J array: message type id must be 2, 3 or 4'
-        when frame_element_type(e[2]) not in ('VARCHAR', 'UBIGINT', 'BIGINT') then 'frame is not an OCPP-J array: unique id must be a string'
-        when mt = 2 and (len(e) <> 4 or frame_element_type(e[3]) <> 'VARCHAR' or frame_element_type(e[4]) not in ('OBJECT', 'NULL'))
+        when coalesce(frame_element_type(e[2]), 'NULL') not in ('VARCHAR', 'UBIGINT', 'BIGINT') then 'frame is not an OCPP-J array: unique id must be a string'
+        when mt = 2 and (len(e) <> 4 or coalesce(frame_element_type(e[3]), 'NULL') <> 'VARCHAR' or coalesce(frame_element_type(e[4]), 'NULL') not in ('OBJECT', 'NULL'))
             then 'CALL must be [2, uniqueId, action, {payload}]'
         when mt = 3 and len(e) <> 3
             then 'CALLRESULT must be [3, uniqueId, {payload}]'
-        when mt = 4 and (len(e) not in (4, 5) or frame_element_type(e[3]) <> 'VARCHAR')
+        when mt = 4 and (len(e) not in (4, 5) or coalesce(frame_element_type(e[3]), 'NULL') <> 'VARCHAR')
             then 'CALLERROR must be [4, uniqueId, errorCode, errorDescription, {errorDetails}]'
     end;
 

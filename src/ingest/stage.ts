@@ -506,9 +506,12 @@ async function withJoinSidesAsWritten(db: Database, statement: () => Promise<voi
   await db.run(`set disabled_optimizers = 'build_side_probe_side'`);
   try {
     await statement();
-  } finally {
-    await db.run('reset disabled_optimizers');
+  } catch (error) {
+    // the failed statement has aborted the run's transaction, in which no reset can run: its error is what counts
+    await db.run('reset disabled_optimizers').catch(() => undefined);
+    throw error;
   }
+  await db.run('reset disabled_optimizers');
 }
 
 type PieceSpan = {

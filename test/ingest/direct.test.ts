@@ -85,7 +85,7 @@ describe("DuckDB's JSON reader on clean JSON lines", () => {
 });
 
 describe('frames of the wrong shape', () => {
-  it('are rejected with the same reason by both paths; a null payload or a numeric unique id is kept', async () => {
+  it('are rejected with the same reason by both paths (a null unique id, action or error code too); a null payload or a numeric unique id is kept', async () => {
     const frames: unknown[][] = [
       [2, 'a', 'Heartbeat', {}],
       [2, 'b', 'Heartbeat', 'not an object'],
@@ -99,6 +99,11 @@ describe('frames of the wrong shape', () => {
       [2, true, 'Heartbeat', {}],
       // a string that reads like an object is still a string
       [2, 'i', 'Heartbeat', '{"connectorId":1}'],
+      // JSON nulls where a text must be (these failed the whole run: no unique id to store)
+      [2, null, 'Heartbeat', {}],
+      [3, null, {}],
+      [2, 'j', null, {}],
+      [4, 'k', null, 'description', {}],
     ];
     const lines = frames.map((message, i) => JSON.stringify({ timestamp: `2026-03-02T10:00:${String(i).padStart(2, '0')}Z`, chargeBoxId: 'CP-1', direction: 'in', message }));
     const path = join(tempDir(), 'shapes.jsonl');
@@ -114,6 +119,10 @@ describe('frames of the wrong shape', () => {
       [8, 'CALLERROR must be [4, uniqueId, errorCode, errorDescription, {errorDetails}]'],
       [10, 'frame is not an OCPP-J array: unique id must be a string'],
       [11, 'CALL must be [2, uniqueId, action, {payload}]'],
+      [12, 'frame is not an OCPP-J array: unique id must be a string'],
+      [13, 'frame is not an OCPP-J array: unique id must be a string'],
+      [14, 'CALL must be [2, uniqueId, action, {payload}]'],
+      [15, 'CALLERROR must be [4, uniqueId, errorCode, errorDescription, {errorDetails}]'],
     ]);
     expect(direct.stored.messages.map((m) => [(m as { line_no: number }).line_no, (m as { unique_id: string }).unique_id])).toEqual([
       [1, 'a'],

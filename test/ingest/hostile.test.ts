@@ -28,6 +28,21 @@ function garbage(length: number): Buffer {
 }
 
 describe('hostile input', () => {
+  it('a frame with a null unique id is rejected in every format, and the lines around it stored', () => {
+    const steve = (direction: string, frame: string) =>
+      `[INFO ] 2026-03-02 10:00:01,000 de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-1) - [chargeBoxId=CP-1, sessionId=s] ${direction}: ${frame}`;
+    for (const [name, content] of [
+      ['null.jsonl', [heartbeat(1), JSON.stringify({ timestamp: '2026-03-02T10:00:02Z', chargeBoxId: 'CP-1', direction: 'in', message: [2, null, 'Heartbeat', {}] }), heartbeat(3)].join('\n')],
+      ['null-string.jsonl', [heartbeat(1), JSON.stringify({ timestamp: '2026-03-02T10:00:02Z', chargeBoxId: 'CP-1', direction: 'in', message: '[4,null,"GenericError","",{}]' }), heartbeat(3)].join('\n')],
+      ['null.csv', ['timestamp,id,action,msg', '2026-03-02T10:00:01Z,CP-1,Heartbeat,"[2,""h1"",""Heartbeat"",{}]"', '2026-03-02T10:00:02Z,CP-1,Heartbeat,"[2,null,""Heartbeat"",{}]"', '2026-03-02T10:00:03Z,CP-1,Heartbeat,"[2,""h3"",""Heartbeat"",{}]"'].join('\n')],
+      ['null.log', [steve('Received', '[2,"h1","Heartbeat",{}]'), steve('Sending', '[3,null,{}]'), steve('Received', '[2,"h3","Heartbeat",{}]')].join('\n')],
+    ] as const) {
+      const { run, json } = ingestFile(name, `${content}\n`);
+      expect([name, run.status, run.stderr]).toEqual([name, 0, '']);
+      expect(json).toMatchObject({ messages: 2, rejected: 1, rejects: [{ line: name.endsWith('.csv') ? 3 : 2, reason: 'frame is not an OCPP-J array: unique id must be a string' }] });
+    }
+  });
+
   it('an empty file is ingested with nothing in it', () => {
     const { json } = ingestFile('empty.jsonl', '');
     expect(json).toMatchObject({ files_ingested: 1, messages: 0, rejected: 0, skipped_lines: 0 });
