@@ -58,6 +58,6 @@ describe('ingest --dry-run', () => {
     open.close();
     const run = runCli(['ingest', fixture('steve.log'), '--db', db, '--dry-run']);
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`error: ${db} has schema version 2, which a run upgrades to 4, and a dry run changes nothing: run ocpp-faults ingest without --dry-run once, or name another --db.\n`);
+    expect(run.stderr).toBe(`error: ${db} has schema version 2, which a run upgrades to 5, and a dry run changes nothing: run ocpp-faults ingest without --dry-run once, or name another --db.\n`);
   });
 });
