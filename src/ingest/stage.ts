@@ -481,13 +481,14 @@ async function storeFrames(writer: Database, staging: StagingArea, input: PieceC
 
   await staging.handToWriter();
   await writer.runNamed('ingest/stage_stored_span', { first_at: span?.first_at ?? null, last_at: span?.last_at ?? null });
-  await writer.runNamed('ingest/stored_repeats');
   await writer.runNamed('ingest/stored_span_calls', { calls_from: span?.calls_from ?? null, calls_to: span?.calls_to ?? null });
   await writer.runNamed('ingest/stored_pair_frames');
   await writer.runNamed('ingest/stored_calls');
   await writer.runNamed('ingest/stored_pair_answers');
   await writer.runNamed('ingest/stored_pair_calls');
   await writer.runNamed('ingest/stored_pairs');
+  // after the pairing: an answer repeats a stored message under the direction the pairing gives it
+  await writer.runNamed('ingest/stored_repeats');
   await withJoinSidesAsWritten(writer, () => writer.runNamed('ingest/insert_messages', file));
   await insertStatus(writer, input, 'frames');
   await insertRejects(writer, input, counts);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { countLines, fixture, query, runCli, tempDir } from './helpers.js';
+import { countLines, fixture, ingestTraced, query, runCli, tempDir } from './helpers.js';
 
 interface IngestJson {
   files_ingested: number;
@@ -173,6 +173,53 @@ describe('frames-csv exports that overlap', () => {
     const run = runCli(['ingest', first, second, '--db', db, '--json']);
     expect(JSON.parse(run.stdout)).toMatchObject({ messages: 4, duplicates: 4, rejected: 0 });
     expect(await messages(db)).toEqual(stored);
+  });
+});
+
+describe('overlapping exports where an answer is beside its CALL in one and without it in the other', () => {
+  // day files of frames that overlap by one line: the second starts with the first one's last line, an answer
+  // whose CALL only the first file holds; in the second file alone nobody can tell its direction
+  const header = 'timestamp,id,action,msg';
+  const unlock = '2026-03-03T09:31:00Z,CP-2,UnlockConnector,"[2,""u1"",""UnlockConnector"",{""connectorId"":1}]"';
+  const answer = '2026-03-03T09:31:01Z,CP-2,,"[3,""u1"",{""status"":""UnlockFailed""}]"';
+  const heartbeat = '2026-03-03T09:32:00Z,CP-2,Heartbeat,"[2,""h1"",""Heartbeat"",{}]"';
+  const write = (name: string, lines: string[]) => {
+    const path = join(tempDir(), name);
+    writeFileSync(path, [header, ...lines].join('\n') + '\n');
+    return path;
+  };
+  const first = write('first.csv', [unlock, answer]);
+  const second = write('second.csv', [answer, heartbeat]);
+  const stored = (db: string) =>
+    query(db, `select f.path like '%first.csv' as first_file, line_no, direction, message_type, action from messages join files f using (file_id) order by received_at`);
+  const outcome = (db: string) => query(db, `select unique_id, outcome from remote_commands`);
+
+  it('store the answer once, in either order of two runs and in one run, with its CALL’s direction', async () => {
+    for (const order of [[first, second], [second, first]]) {
+      const db = join(tempDir(), 'test.duckdb');
+      const runs = order.map((file) => JSON.parse(runCli(['ingest', file, '--db', db, '--json']).stdout) as IngestJson);
+      expect(runs.map((r) => [r.messages, r.duplicates])).toEqual([[2, 0], [1, 1]]);
+      const firstRun = order[0] === first;
+      expect(await stored(db)).toEqual([
+        { first_file: true, line_no: 2, direction: 'out', message_type: 2, action: 'UnlockConnector' },
+        // the copy stored first is kept: the second file's (line 2), which takes its CALL's action and direction once the CALL is stored
+        { first_file: firstRun, line_no: firstRun ? 3 : 2, direction: 'in', message_type: 3, action: 'UnlockConnector' },
+        { first_file: false, line_no: 3, direction: 'in', message_type: 2, action: 'Heartbeat' },
+      ]);
+      expect(await outcome(db)).toEqual([{ unique_id: 'u1', outcome: 'UnlockFailed' }]);
+    }
+  });
+
+  it('and in one run, whether the files are staged together or apart', async () => {
+    for (const batchLineFiles of [true, false]) {
+      const { result, messages } = await ingestTraced([first, second], { batchLineFiles });
+      expect([batchLineFiles, result.messages, result.duplicates, result.rejected]).toEqual([batchLineFiles, 3, 1, 0]);
+      expect(messages.map((m) => [m.file_id, m.line_no, m.action])).toEqual([
+        [1, 2, 'UnlockConnector'],
+        [1, 3, 'UnlockConnector'],
+        [2, 3, 'Heartbeat'],
+      ]);
+    }
   });
 });
 
