@@ -65,4 +65,5 @@ where f.source = 'ocpp'
             and s.received_at is not distinct from f.received_at
             and s.row_hash = f.row_hash
     )
-qualify f.source = 'ocpp' or row_number() over (partition by station_id, effective_at, received_at, row_hash order by line_no) = 1
+-- the first copy is kept: by file and line, since the files of a batch each number their lines from 1
+qualify f.source = 'ocpp' or row_number() over (partition by station_id, effective_at, received_at, row_hash order by file_id, line_no) = 1

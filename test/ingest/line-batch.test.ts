@@ -40,6 +40,8 @@ describe('small files of the line-based formats in one run', () => {
       // a byte-order mark, a blank line and a line of a tab and a space (blank too, as a JSON-lines file's)
       'c.csv': '\uFEFF' + [statusHeader, status('CP-3', 4), '', '\t ', status('CP-3', 5, 'Available', 'NoError')].join('\n') + '\n',
       'd.csv': [statusHeader, status('CP-4', 6, 'Faulted', 'Error', 'x'.repeat(60))].join('\n') + '\n',
+      // repeats a.csv's third line at its second: the copy a.csv holds is the first, and the one stored
+      'e.csv': [statusHeader, status('CP-1', 1, 'Available', 'NoError')].join('\n') + '\n',
     });
     const batched = await ingestTraced([dir]);
     expect(linePieces(batched)).toBe(1);
@@ -48,9 +50,10 @@ describe('small files of the line-based formats in one run', () => {
       ['b.csv', 'ingested', 3, 1, 1, 1, 0],
       ['c.csv', 'ingested', 5, 2, 0, 3, 0],
       ['d.csv', 'ingested', 2, 1, 0, 1, 0],
+      ['e.csv', 'ingested', 2, 0, 1, 1, 0],
     ]);
     const oneByOne = await ingestTraced([dir], { batchLineFiles: false });
-    expect(linePieces(oneByOne)).toBe(4);
+    expect(linePieces(oneByOne)).toBe(5);
     expect(outcomes(batched.result)).toEqual(outcomes(oneByOne.result));
     expect(batched.stored).toEqual(oneByOne.stored);
     expect(batched.stored.rejects).toMatchObject([{ file_id: 1, line_no: 4, reason: 'wrong column count: 3 fields, the header has 8' }]);
