@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
-import { CliError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 import { bindParameters, materialiseResult, parameterValues, type AnalysisOptions } from '../analysis/results.js';
 import { loadSql } from '../sql/load.js';
 import { quoteLiteral } from './columns.js';
@@ -18,9 +18,12 @@ export interface PartitionedTable {
 
 /**
  * Writes messages, status notifications and episodes of the window as Parquet partitioned by UTC day. The days of
- * the window are replaced; other days already in the folder are kept, so nightly windows add up to a lake.
+ * the window are replaced; other days already in the folder are kept, so nightly windows add up to a lake. An
+ * episode is in the day it started, so only the episodes that started in the window are written: one running on
+ * from the day before belongs to that day's partition, which this export leaves alone.
  */
 export async function exportPartitioned(db: Database, dir: string, options: AnalysisOptions): Promise<PartitionedTable[]> {
+  requireWholeDays(options);
   const target = resolve(dir);
   const values = parameterValues(options);
   const written: PartitionedTable[] = [];
@@ -41,4 +44,18 @@ export async function exportPartitioned(db: Database, dir: string, options: Anal
     written.push({ name, path, rows, days: days.length });
   }
   return written;
+}
+
+const dayMs = 86_400_000;
+
+/** A window that cuts a day would replace that day's partition with the part of it in the window. */
+function requireWholeDays({ window }: AnalysisOptions): void {
+  for (const [option, bound] of [['--from', window?.from], ['--to', window?.to]] as const) {
+    if (bound && Date.parse(bound) % dayMs !== 0) {
+      const day = new Date(Date.parse(bound) - (Date.parse(bound) % dayMs)).toISOString().slice(0, 10);
+      throw usageError(
+        `--partition-by day replaces whole days, and ${option} ${bound} cuts ${day}: its partition would hold only part of the day. Give dates (--from ${day} --to ${day}), or times at 00:00 UTC.`,
+      );
+    }
+  }
 }
