@@ -40,7 +40,8 @@ failures as (
         count(*) over recent as recent_failures,
         count(*) over (partition by station_id, connector_id, sessions_before order by started_at
             range between to_days(cast($mechanism_window_days as integer)) preceding and current row) as recent_failures_between_sessions,
-        sum(case when classification = 'stuck_lock' then 1 else 0 end) over recent as recent_stuck
+        -- a count, as a sum would give HUGEINT, which Parquet stores as DOUBLE
+        (sum(case when classification = 'stuck_lock' then 1 else 0 end) over recent)::bigint as recent_stuck
     from after_sessions
     window recent as (partition by station_id, connector_id order by started_at
         range between to_days(cast($mechanism_window_days as integer)) preceding and current row)

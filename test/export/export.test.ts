@@ -8,7 +8,7 @@ import type { Database } from '../../src/db/database.js';
 import { exportResults } from '../../src/export/export.js';
 import { neutraliseFormula, writeCsv } from '../../src/export/csv.js';
 import { describeTable, columnKind } from '../../src/export/columns.js';
-import { exportedResults, materialiseResult, runResult } from '../../src/analysis/results.js';
+import { exportedResults, materialiseResult, runResult, type ResultName } from '../../src/analysis/results.js';
 import { commands, freshDb, statuses, transactions } from '../analysis/helpers.js';
 
 let db: Database;
@@ -135,6 +135,18 @@ describe('Parquet and Arrow exports', { timeout: 30_000 }, () => {
     expect(back).toEqual(await runResult(db, 'episodes'));
     const types = await db.all<{ column_name: string; column_type: string }>(`describe select * from read_parquet('${join(dir, 'episodes.parquet')}')`);
     expect(types.find((t) => t.column_name === 'started_at')?.column_type).toBe('TIMESTAMP WITH TIME ZONE');
+  });
+
+  test('every Parquet file has the column types of its result: no count read back as a float', async () => {
+    await someFaults();
+    const files = await exportResults(db, dir, { format: 'parquet' });
+    const typesOf = async (sql: string) => (await db.all<{ column_name: string; column_type: string }>(`describe ${sql}`)).map((t) => `${t.column_name} ${t.column_type}`);
+    for (const file of files) {
+      await materialiseResult(db, file.name as ResultName, {});
+      // DuckDB's Parquet writer stores HUGEINT (what sum() of integers gives) as DOUBLE
+      expect([file.name, await typesOf(`select * from read_parquet('${join(dir, `${file.name}.parquet`)}')`)]).toEqual([file.name, await typesOf(`select * from result_${file.name}`)]);
+      expect([file.name, (await typesOf(`select * from result_${file.name}`)).filter((t) => t.endsWith('HUGEINT'))]).toEqual([file.name, []]);
+    }
   });
 
   test('Arrow files use the IPC file format with typed columns', async () => {
