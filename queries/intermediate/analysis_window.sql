@@ -19,8 +19,8 @@ bounded as (
         r.requested_to,
         d.data_start,
         d.data_end,
-        greatest(coalesce(r.requested_from, d.data_start), d.data_start) as window_start,
-        least(coalesce(r.requested_to, d.data_end), d.data_end) as window_end,
+        greatest(coalesce(r.requested_from, d.data_start), d.data_start) as cut_start,
+        least(coalesce(r.requested_to, d.data_end), d.data_end) as cut_end,
         coalesce(r.requested_to, 'infinity'::timestamptz) as window_limit
     from data_span d, requested r
 )
@@ -29,8 +29,10 @@ select
     requested_to,
     data_start,
     data_end,
-    window_start,
-    window_end,
+    -- a request wholly after the data (or before it) is an empty window at its start (or end), never one that
+    -- ends before it starts
+    case when cut_start <= cut_end then cut_start when requested_from > data_end then requested_from else requested_to end as window_start,
+    case when cut_start <= cut_end then cut_end when requested_from > data_end then requested_from else requested_to end as window_end,
     window_limit,
-    greatest(epoch(window_end) - epoch(window_start), 0) as window_s
+    greatest(epoch(cut_end) - epoch(cut_start), 0) as window_s
 from bounded

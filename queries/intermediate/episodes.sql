@@ -50,6 +50,8 @@ in_window as (
     where s.is_error
         and s.changed_at < w.window_limit
         and greatest(s.changed_at, w.window_start) <= w.window_end
+        -- a window after the end of the data holds nothing, not even an episode still open when the data ended
+        and w.window_start <= w.data_end
         and (s.run_ended_at is null or s.run_ended_at > w.window_start or s.changed_at >= w.window_start)
 ),
 known_starts as (

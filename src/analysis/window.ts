@@ -17,28 +17,28 @@ export const windowFormatHelp = 'use an ISO 8601 date or time in UTC, e.g. 2026-
  * One --from/--to value as an ISO time in UTC. A date alone is midnight UTC for --from; for --to it means the
  * whole day, so the bound is the next midnight. A time without a zone is UTC. Anything else is a usage error.
  */
-export function parseWindowBound(value: string, which: 'from' | 'to'): string {
+export function parseWindowBound(value: string, which: 'from' | 'to', option = `--${which}`): string {
   const text = value.trim();
   const d = dateOnly.exec(text);
   if (d) {
     const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
-    if (!validDate(y, m, day)) throw badBound(value, which);
+    if (!validDate(y, m, day)) throw badBound(value, option);
     return new Date(Date.UTC(y, m - 1, day + (which === 'to' ? 1 : 0))).toISOString();
   }
   const t = dateTime.exec(text);
   if (t) {
     const [y, m, day, hh, mm, ss] = [1, 2, 3, 4, 5, 6].map((i) => Number(t[i] ?? 0)) as [number, number, number, number, number, number];
-    if (!validDate(y, m, day) || hh > 23 || mm > 59 || ss > 59) throw badBound(value, which);
+    if (!validDate(y, m, day) || hh > 23 || mm > 59 || ss > 59) throw badBound(value, option);
     const fraction = (t[7] ?? '').padEnd(3, '0').slice(0, 3);
     let zone = t[8] ?? 'Z';
     if (/^[+-]\d{2}$/.test(zone)) zone += ':00';
     else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
     const iso = `${t[1]}-${t[2]}-${t[3]}T${t[4]}:${t[5]}:${String(ss).padStart(2, '0')}.${fraction}${zone.toUpperCase()}`;
     const parsed = new Date(iso);
-    if (Number.isNaN(parsed.getTime())) throw badBound(value, which);
+    if (Number.isNaN(parsed.getTime())) throw badBound(value, option);
     return parsed.toISOString();
   }
-  throw badBound(value, which);
+  throw badBound(value, option);
 }
 
 /** --from and --to together; --from must come before --to. */
@@ -56,6 +56,15 @@ function validDate(y: number, m: number, d: number): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-function badBound(value: string, which: 'from' | 'to') {
-  return usageError(`--${which}: '${value}' is not a date or time; ${windowFormatHelp}`);
+function badBound(value: string, option: string) {
+  return usageError(`${option}: '${value}' is not a date or time; ${windowFormatHelp}`);
+}
+
+/** Why a window holds no data, when it lies wholly before or after what the database holds; null when it overlaps. */
+export function dataOutside(window: { from: string | null; to: string | null }, dataStart: Date | null, dataEnd: Date | null): string | null {
+  if (!dataStart || !dataEnd) return null;
+  const after = window.from !== null && Date.parse(window.from) > dataEnd.getTime();
+  const before = window.to !== null && Date.parse(window.to) <= dataStart.getTime();
+  if (!after && !before) return null;
+  return `no data in the window: the database holds ${dataStart.toISOString()} to ${dataEnd.toISOString()}`;
 }

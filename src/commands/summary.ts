@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { Database } from '../db/database.js';
 import { requireSchema } from '../db/migrations.js';
 import { buildSummary, type Summary } from '../analysis/summary.js';
-import { parseWindow, windowFormatHelp } from '../analysis/window.js';
+import { dataOutside, parseWindow, windowFormatHelp } from '../analysis/window.js';
 import { usageError } from '../errors.js';
 import { formatTable, processOutput, type Output } from '../tty.js';
 import { dbOption } from './options.js';
@@ -63,6 +63,12 @@ export function formatSummary(s: Summary): string {
       `${num(t['episodes'])} error episodes (${num(t['open_episodes'])} still open) on ${num(t['stations_affected'])} stations, ` +
       `${hours(t['downtime_h'])} h Faulted.`,
   );
+  const outside = dataOutside(
+    { from: iso(w['requested_from']) || null, to: iso(w['requested_to']) || null },
+    w['data_start'] instanceof Date ? w['data_start'] : null,
+    w['data_end'] instanceof Date ? w['data_end'] : null,
+  );
+  if (outside) out.push(`${outside[0]!.toUpperCase()}${outside.slice(1)}. Choose --from and --to within that.`);
   out.push('', 'Top error codes');
   out.push(
     section(s.top_codes, [

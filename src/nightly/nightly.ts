@@ -6,7 +6,7 @@ import { CliError, errorFirstLine, ExitCode, isOutOfDiskSpace } from '../errors.
 import { ingestFiles, type IngestResult } from '../ingest/ingest.js';
 import { freeBytes, RunTempFolder } from '../ingest/disk.js';
 import { runResult } from '../analysis/results.js';
-import type { AnalysisWindow } from '../analysis/window.js';
+import { dataOutside, type AnalysisWindow } from '../analysis/window.js';
 import { exportResults, type ExportedFile } from '../export/export.js';
 import { buildAlerts, type Alert } from '../analysis/alerts.js';
 import { nightlyWindows, type NightlyWindow } from './windows.js';
@@ -81,8 +81,10 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
   );
 
   const window = await nightWindow(db, options);
-  const [totals] = await runResult<{ episodes: number; stations_affected: number; open_episodes: number }>(db, 'summary_totals', { window });
+  const [totals] = await runResult<{ episodes: number; stations_affected: number; open_episodes: number; data_start: Date | null; data_end: Date | null }>(db, 'summary_totals', { window });
   options.log('window', `${window.from} to ${window.to} (${options.window}): ${n(totals?.episodes ?? 0)} error episodes on ${n(totals?.stations_affected ?? 0)} stations`);
+  const outside = dataOutside(window, totals?.data_start ?? null, totals?.data_end ?? null);
+  if (outside) options.log('warning', `${outside}; this night's report and exports are empty. Is the export that brings the logs late, or --until wrong?`);
 
   const staged = await stagingFolder(outDir);
   let exported: ExportedFile[];

@@ -11,6 +11,19 @@ afterEach(() => db.close());
 const columns = ['station_id', 'connector_id', 'error_code', 'status', 'started_at', 'ended_at', 'duration_s', 'open', 'notifications'];
 
 describe('episodes', { timeout: 30_000 }, () => {
+  test('an episode still open when the data ends is in no window after the data, which is empty at its start', async () => {
+    await statuses(db, [
+      { at: '10:00', connector: 1, status: 'Available' },
+      { at: '10:05', connector: 1, status: 'Faulted', code: 'GroundFailure' },
+    ]);
+    expect(await rows(db, 'episodes', ['started_at', 'open', 'duration_s'], { window: { from: t('10:00'), to: null } })).toEqual([{ started_at: t('10:05'), open: true, duration_s: 0 }]);
+    const after = { window: { from: t('03-03 00:00'), to: null } };
+    expect(await rows(db, 'episodes', ['started_at'], after)).toEqual([]);
+    expect(await rows(db, 'summary_totals', ['window_start', 'window_end', 'window_h', 'episodes'], after)).toEqual([
+      { window_start: t('03-03 00:00'), window_end: t('03-03 00:00'), window_h: 0, episodes: 0 },
+    ]);
+  });
+
   test('a repeat of the same code merges into the open episode', async () => {
     await statuses(db, [
       { at: '10:00', connector: 1, status: 'Available' },

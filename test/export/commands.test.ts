@@ -109,6 +109,18 @@ describe('summary', { timeout: 30_000 }, () => {
     expect(await readdir(dir)).toEqual(['fleet.duckdb']);
   });
 
+  test('a window wholly after or before the data is an empty window at its bound, and says where the data is', async () => {
+    const note = 'No data in the window: the database holds 2026-03-02T10:00:05.000Z to 2026-03-02T16:01:00.000Z. Choose --from and --to within that.';
+    for (const [args, at] of [
+      [['--from', '2027-01-01'], '2027-01-01T00:00:00.000Z'],
+      [['--to', '2025-01-01'], '2025-01-02T00:00:00.000Z'],
+    ] as const) {
+      const output = recorder();
+      await run(summaryCommand(output), ['--db', dbPath, ...args]);
+      expect(output.stdout[0]!.split('\n').slice(0, 2)).toEqual([`Window ${at} to ${at} (0.00 h): 0 error episodes (0 still open) on 0 stations, 0.00 h Faulted.`, note]);
+    }
+  });
+
   test('an empty database says so instead of printing empty tables', async () => {
     const empty = join(dir, 'empty.duckdb');
     const db = await Database.open(empty);
