@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { usageError } from '../errors.js';
 import { parseWindowBound } from '../analysis/window.js';
@@ -28,7 +29,7 @@ export function nightlyCommand(output: Output = processOutput): Command {
     .addOption(dbOption())
     .option('--out <dir>', 'output folder', './nightly')
     .addOption(new Option('--window <length>', 'length of the window that ends at --until').choices(Object.keys(nightlyWindows)).default('24h'))
-    .option('--until <time>', 'end of the window (ISO 8601, UTC when no zone); default: the latest data')
+    .option('--until <time>', 'end of the window, exclusive (ISO 8601, UTC when no zone; a date alone includes that whole day); default: just after the latest data')
     .option('--max-rejects <n>', 'exit 3 when more lines than this were rejected (outputs are still written)', parseCount, 100)
     .option('--tz <zone>', 'time zone of times written without one (IANA name)', parseTimeZone, 'UTC')
     .option('--rehash', 'read every inbox file to hash it, even one unchanged since an earlier night read it', false)
@@ -43,7 +44,10 @@ A crontab line (every night at 02:30, output kept by date):
   30 2 * * *  cd /srv/ocpp-faults && npx ocpp-faults nightly /srv/exports/inbox --db /srv/ocpp-faults/faults.duckdb --out /srv/ocpp-faults/nightly >> /var/log/ocpp-faults.log 2>&1`,
     )
     .action(async (inbox: string, options: NightlyCommandOptions) => {
-      const until = options.until === undefined ? undefined : parseWindowBound(options.until, 'to');
+      const until = options.until === undefined ? undefined : parseWindowBound(options.until, 'to', '--until');
+      if (within(resolve(options.out), resolve(inbox))) {
+        throw usageError(`--out ${options.out} is inside the inbox ${inbox}: the next night would read its own CSV exports and alerts.json as logs. Put the output folder outside the inbox.`);
+      }
       // loaded when run: it brings the report's chart libraries, which no other command should wait for
       const { runNightly } = await import('../nightly/nightly.js');
       const result = await runNightly({
@@ -63,4 +67,10 @@ A crontab line (every night at 02:30, output kept by date):
         process.exitCode = result.exitCode;
       }
     });
+}
+
+/** Whether `path` is `folder` or lies below it. */
+function within(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

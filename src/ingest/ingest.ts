@@ -530,7 +530,7 @@ class IngestRun {
 
 async function planFiles(inputs: readonly string[], format: Format | 'auto', spoolDir: () => Promise<string>): Promise<PlannedFile[]> {
   const files = await expandInputs(inputs, spoolDir);
-  if (files.length === 0) throw new CliError(`no supported files found in ${inputs.join(', ')} (looked for .jsonl .json .csv .log .txt and their .gz)`, ExitCode.failure);
+  if (files.length === 0) throw new CliError(`no supported files found in ${inputs.join(', ')} (looked for .jsonl .ndjson .json .csv .tsv .log .txt and their .gz)`, ExitCode.failure);
   const planned: PlannedFile[] = [];
   for (const file of files) {
     let detected: Detected;

@@ -50,7 +50,10 @@ export interface NightlyResult {
  */
 export async function runNightly(options: NightlyOptions): Promise<NightlyResult> {
   const outDir = resolve(options.outDir);
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    const why = error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file is in the way' : error.message;
+    throw new CliError(`cannot create the output folder ${outDir}: ${why}. Name another --out.`, ExitCode.failure, { cause: error });
+  });
   // the run lock comes first: a second run must change nothing, not even create the database
   const lock = await acquireRunLock(join(outDir, '.nightly.lock'));
   try {
@@ -160,3 +163,4 @@ function countByKind(alerts: readonly Alert[]): string {
   for (const alert of alerts) counts.set(alert.kind, (counts.get(alert.kind) ?? 0) + 1);
   return [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ');
 }
+

@@ -118,8 +118,36 @@ describe('nightly', () => {
     expect(await query(db, 'select count(*) as files from files')).toEqual([{ files: 2 }]);
   });
 
-  it('exits 2 on a bad --window or --until', () => {
+  it('exits 2 on a bad --window or --until, naming the option', () => {
     expect(runCli(['nightly', '/tmp', '--window', '2h']).status).toBe(2);
-    expect(runCli(['nightly', '/tmp', '--until', 'tomorrow']).status).toBe(2);
+    const until = runCli(['nightly', '/tmp', '--until', 'tomorrow']);
+    expect([until.status, until.stderr.split('\n')[0]]).toEqual([2, "error: --until: 'tomorrow' is not a date or time; use an ISO 8601 date or time in UTC, e.g. 2026-03-01 or 2026-03-01T08:00:00Z"]);
+  });
+
+  it('refuses an output folder inside the inbox, whose files the next night would read as logs, and makes nothing', () => {
+    const { dir, inbox, db } = inboxWith(fixture('frames.csv'));
+    const run = runCli(['nightly', inbox, '--db', db, '--out', join(inbox, 'out')]);
+    expect([run.status, run.stderr.split('\n')[0]]).toEqual([
+      2,
+      `error: --out ${join(inbox, 'out')} is inside the inbox ${inbox}: the next night would read its own CSV exports and alerts.json as logs. Put the output folder outside the inbox.`,
+    ]);
+    expect(readdirSync(dir)).toEqual(['inbox']);
+    expect(readdirSync(inbox)).toEqual(['frames.csv']);
+  });
+
+  it('says what is in the way when --out names a file', () => {
+    const { dir, inbox, db } = inboxWith(fixture('frames.csv'));
+    writeFileSync(join(dir, 'report.html'), '');
+    const run = runCli(['nightly', inbox, '--db', db, '--out', join(dir, 'report.html')]);
+    expect([run.status, run.stderr.split('\n')[0]]).toEqual([1, `error: cannot create the output folder ${join(dir, 'report.html')}: a file is in the way. Name another --out.`]);
+  });
+
+  it('warns when the window holds no data, and still publishes the night', () => {
+    const { inbox, out, db } = inboxWith(fixture('frames.csv'));
+    const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2027-01-01']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      "warning    no data in the window: the database holds 2026-03-03T09:00:00.000Z to 2026-03-03T09:36:00.200Z; this night's report and exports are empty. Is the export that brings the logs late, or --until wrong?",
+    );
   });
 });
