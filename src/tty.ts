@@ -1,6 +1,6 @@
 import type { WriteStream } from 'node:tty';
 import stringWidth from 'string-width';
-import { hiddenFormatting, visibleCode } from './text.js';
+import { showHiddenFormatting } from './text.js';
 
 export interface Output {
   /** data for the user: tables, summaries, JSON */
@@ -62,11 +62,8 @@ export interface Column<T> {
  * and other C0/C1 controls, tabs and line breaks (which shift or forge lines), and hidden formatting (bidi controls,
  * invisible characters; see text.ts).
  */
-const unsafeForTerminal = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f]|${hiddenFormatting.source}`, 'g');
-const namedEscapes: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
-
 export function terminalSafe(text: string): string {
-  return text.replace(unsafeForTerminal, (c) => namedEscapes[c] ?? visibleCode(c));
+  return showHiddenFormatting(text);
 }
 
 /** The columns a cell takes on a terminal: CJK and emoji take two, combining marks none. */

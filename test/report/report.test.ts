@@ -191,13 +191,13 @@ describe('windows and stations', () => {
 });
 
 describe('hidden formatting in free text', () => {
-  test("a bidi override or zero-width character in a station id, code or info shows as a visible code, in the page and its charts", async () => {
+  test("a bidi override, zero-width or control character in a station id, code or info shows as a visible code, in the page and its charts", async () => {
     const dir = tempDir('ocpp-faults-bidi-');
     const station = 'CP-\u202egnp.exe';
     const frame = (at: string, id: string, payload: Record<string, unknown>) =>
       JSON.stringify({ timestamp: at, chargeBoxId: station, direction: 'in', message: [2, id, 'StatusNotification', { connectorId: 1, timestamp: at, ...payload }] });
     const lines = [1, 2, 3].flatMap((h) => [
-      frame(`2026-03-02T1${h}:00:00.000Z`, `f${h}`, { errorCode: 'OtherError', status: 'Faulted', info: 'door\u200bopen\u2066', vendorErrorCode: 'E\u2028\u202d1' }),
+      frame(`2026-03-02T1${h}:00:00.000Z`, `f${h}`, { errorCode: 'OtherError', status: 'Faulted', info: 'door\u200bopen\u2066\t\u001b[31m', vendorErrorCode: 'E\u2028\u202d1' }),
       frame(`2026-03-02T1${h}:10:00.000Z`, `a${h}`, { errorCode: 'NoError', status: 'Available' }),
     ]);
     writeFileSync(join(dir, 'bidi.jsonl'), `${lines.join('\n')}\n`);
@@ -207,7 +207,8 @@ describe('hidden formatting in free text', () => {
       const shown = page.replace(/<script type="application\/json" id="report-data">[\s\S]*?<\/script>/, '');
       expect(shown.match(/[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g)).toBeNull();
       expect(shown).toContain('<h3>Station <span class="station-id">CP-\\u202egnp.exe</span>');
-      expect(shown).toContain('<td class="text">door\\u200bopen\\u2066</td>');
+      // and controls, which a browser shows as nothing or a space
+      expect(shown).toContain('<td class="text">door\\u200bopen\\u2066\\t\\x1b[31m</td>');
       expect(shown).toContain('E\\u2028\\u202d1');
       expect(shown).toContain('aria-label="Error episodes of station CP-\\u202egnp.exe over the window, per connector"');
       expect(shown).toMatch(/<text [^>]*>CP-\\u202egnp\.exe<\/text>/);
