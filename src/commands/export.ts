@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { Database } from '../db/database.js';
-import { requireSchema } from '../db/migrations.js';
+import { requireData, requireSchema } from '../db/migrations.js';
 import { parseWindow, windowFormatHelp } from '../analysis/window.js';
 import { exportFormats, exportResults, type ExportFormat, type ExportedFile } from '../export/export.js';
 import { formatBytes, formatTable, processOutput, type Output } from '../tty.js';
@@ -27,13 +27,14 @@ export function exportCommand(output: Output = processOutput): Command {
     .addOption(
       new Option('--partition-by <unit>', 'instead of the result tables, write messages, status_notifications and episodes as hive-partitioned Parquet (<dir>/<table>/day=YYYY-MM-DD/) for a data lake; needs --format parquet').choices(['day']),
     )
-    .addHelpText('after', '\nThe columns of every table are documented in docs/exports.md.')
+    .addHelpText('after', '\nThe columns of every table are documented in docs/exports.md.\nIt opens the database read-only: several can run at once, though not while an ingest or nightly holds it.\nExit codes: 0 done, 1 failure (no database, an empty one, a database a newer ocpp-faults wrote, ...), 2 usage error.')
     .action(async (dir: string, options: ExportCommandOptions) => {
       const window = parseWindow(options);
       if (options.partitionBy && options.format !== 'parquet') throw usageError('--partition-by writes Parquet: add --format parquet');
       const db = await Database.open(options.db, { readOnly: true });
       try {
         await requireSchema(db);
+        await requireData(db);
         if (options.partitionBy) output.out(formatPartitioned(await exportPartitioned(db, dir, { window })));
         else output.out(formatExported(await exportResults(db, dir, { window, format: options.format })));
       } finally {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { Database } from '../db/database.js';
-import { requireSchema } from '../db/migrations.js';
+import { requireData, requireSchema } from '../db/migrations.js';
 import { buildSummary, type Summary } from '../analysis/summary.js';
 import { dataOutside, parseWindow, windowFormatHelp } from '../analysis/window.js';
 import { usageError } from '../errors.js';
@@ -23,11 +23,13 @@ export function summaryCommand(output: Output = processOutput): Command {
     .option('--to <time>', 'end of the window, exclusive; a date alone includes that whole day; default: the end of the data')
     .option('--json', 'print one JSON object with the same data instead of tables', false)
     .option('--top <n>', 'how many error codes and chronic stations to list', parseCount, 10)
+    .addHelpText('after', '\nIt opens the database read-only: several can run at once, though not while an ingest or nightly holds it.\nExit codes: 0 done, 1 failure (no database, an empty one, a database a newer ocpp-faults wrote, ...), 2 usage error.')
     .action(async (options: SummaryCommandOptions) => {
       const window = parseWindow(options);
       const db = await Database.open(options.db, { readOnly: true });
       try {
         await requireSchema(db);
+        await requireData(db);
         const summary = await buildSummary(db, { window, top: options.top });
         output.out(options.json ? JSON.stringify(summaryJson(summary)) : formatSummary(summary));
       } finally {
@@ -56,7 +58,6 @@ const hours = (value: unknown) => (value === null || value === undefined ? '' : 
 export function formatSummary(s: Summary): string {
   const w = s.window;
   const t = s.totals;
-  if (w['window_start'] === null) return 'The database holds no data yet: run `ocpp-faults ingest <files>` first.';
   const out: string[] = [];
   out.push(
     `Window ${iso(w['window_start'])} to ${iso(w['window_end'])} (${hours(w['window_h'])} h): ` +

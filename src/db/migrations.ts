@@ -54,6 +54,15 @@ export async function requireSchema(db: Database): Promise<void> {
 }
 
 /**
+ * Read-only commands on a database with no data yet stop and say so, alike: an empty summary, empty exports or an
+ * empty report would look like a fleet with no faults.
+ */
+export async function requireData(db: Database): Promise<void> {
+  const span = await db.one<{ data_start: Date | null }>(loadSql('report/span'));
+  if (span.data_start === null) throw new CliError(`the database ${db.path} holds no data yet: run 'ocpp-faults ingest <files> --db ${db.path}' first`);
+}
+
+/**
  * Whether the file's storage format has zstd compression (DuckDB 1.2 on): new files do (Database.open), files written
  * by earlier versions of ocpp-faults may not, and in those DuckDB would store a zstd column uncompressed. An
  * in-memory database has no format and takes the step (it compresses nothing).

@@ -121,14 +121,22 @@ describe('summary', { timeout: 30_000 }, () => {
     }
   });
 
-  test('an empty database says so instead of printing empty tables', async () => {
+  test('an empty database is an error that says what to run, for summary and export alike, and nothing is written', async () => {
     const empty = join(dir, 'empty.duckdb');
     const db = await Database.open(empty);
     await migrate(db);
     db.close();
+    const message = `the database ${empty} holds no data yet: run 'ocpp-faults ingest <files> --db ${empty}' first`;
     const output = recorder();
-    await run(summaryCommand(output), ['--db', empty]);
-    expect(output.stdout).toEqual(['The database holds no data yet: run `ocpp-faults ingest <files>` first.']);
+    for (const json of [[], ['--json']]) {
+      const error = await errorOf(run(summaryCommand(output), ['--db', empty, ...json]));
+      expect([error.exitCode, error.message]).toEqual([1, message]);
+    }
+    const exported = join(dir, 'out');
+    const error = await errorOf(run(exportCommand(output), [exported, '--db', empty]));
+    expect([error.exitCode, error.message]).toEqual([1, message]);
+    expect(output.stdout).toEqual([]);
+    expect(await readdir(dir)).toEqual(['empty.duckdb', 'fleet.duckdb']);
   });
 
   test('read-only: two summaries can hold the database at once', async () => {
