@@ -25,8 +25,9 @@ export interface ExportedFile {
 }
 
 /**
- * Writes one file per result into `dir` (created if missing). Each file is written under a temporary name and
- * renamed when complete, so a reader never sees half a file.
+ * Writes one file per result into `dir` (created if missing). Every file is written under a temporary name first,
+ * and they are all renamed once all are complete: a reader never sees half a file, and an export that fails
+ * leaves the folder as the last one left it, not a mix of new and old files.
  */
 export async function exportResults(db: Database, dir: string, options: ExportOptions): Promise<ExportedFile[]> {
   const target = resolve(dir);
@@ -35,23 +36,35 @@ export async function exportResults(db: Database, dir: string, options: ExportOp
   } catch (error) {
     throw new CliError(`cannot create the export directory ${target}: ${(error as Error).message}`, 1, { cause: error });
   }
-  const written: ExportedFile[] = [];
-  for (const name of options.results ?? exportedResults) {
-    const table = await materialiseResult(db, name, options);
-    const path = join(target, `${name}.${extensions[options.format]}`);
-    const partial = `${path}.partial`;
-    try {
-      await writeTable(db, table, partial, options.format);
-      await rename(partial, path);
-    } catch (error) {
-      const hint = isOutOfDiskSpace(error) ? 'The disk is full: free some space there, or export to a folder on a disk with more room.' : `Check that ${target} can be written to.`;
-      throw new CliError(`cannot write ${path}: ${errorFirstLine(error)}\n${hint}`, 1, { cause: error });
+  const written: (ExportedFile & { partial: string })[] = [];
+  try {
+    for (const name of options.results ?? exportedResults) {
+      const table = await materialiseResult(db, name, options);
+      const path = join(target, `${name}.${extensions[options.format]}`);
+      const partial = `${path}.partial`;
+      written.push({ name, path, partial, rows: 0, bytes: 0 });
+      await writing(path, target, () => writeTable(db, table, partial, options.format));
+      const { n } = await db.one<{ n: number }>(`select count(*)::bigint as n from ${quoteIdentifier(table)}`);
+      written[written.length - 1] = { name, path, partial, rows: n, bytes: (await stat(partial)).size };
+      await db.run(`drop table if exists ${quoteIdentifier(table)}`);
     }
-    const { n } = await db.one<{ n: number }>(`select count(*)::bigint as n from ${quoteIdentifier(table)}`);
-    written.push({ name, path, rows: n, bytes: (await stat(path)).size });
-    await db.run(`drop table if exists ${quoteIdentifier(table)}`);
+    for (const file of written) await writing(file.path, target, () => rename(file.partial, file.path));
+  } catch (error) {
+    // the export's own error is the one to tell, not a failure to clean up after it
+    await Promise.all(written.map((file) => rm(file.partial, { force: true }).catch(() => undefined)));
+    throw error;
   }
-  return written;
+  return written.map(({ partial: _partial, ...file }) => file);
+}
+
+/** A write of `path` (into `target`), its failure told as one of that file, with what to do. */
+async function writing(path: string, target: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    const hint = isOutOfDiskSpace(error) ? 'The disk is full: free some space there, or export to a folder on a disk with more room.' : `Check that ${target} can be written to.`;
+    throw new CliError(`cannot write ${path}: ${errorFirstLine(error)}\n${hint}`, 1, { cause: error });
+  }
 }
 
 async function writeTable(db: Database, table: string, path: string, format: ExportFormat): Promise<void> {

@@ -85,14 +85,18 @@ describe('summary and export from the command line', { timeout: 60_000 }, () => 
     expect(runs.map((r) => r.status)).toEqual([0, 0, 0]);
   }, 120_000);
 
-  test('a file that cannot be written is named with what to check, the files before it kept whole', () => {
+  test('a file that cannot be written is named with what to check, and the folder keeps the last export whole', () => {
     const out = join(dir, 'blocked');
+    expect(cli(['export', out, '--db', db, '--from', '2026-03-02', '--to', '2026-03-02']).status).toBe(0);
+    const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     // a folder where the third file's temporary copy would go makes its write fail
-    mkdirSync(join(out, 'recurrence.csv.partial'), { recursive: true });
+    mkdirSync(join(out, 'recurrence.csv.partial'));
     const run = cli(['export', out, '--db', db]);
     expect(run.status).toBe(1);
     expect(run.stderr.split('\n').slice(0, 1)).toEqual([expect.stringMatching(new RegExp(`^error: cannot write ${join(out, 'recurrence.csv')}: `))]);
     expect(run.stderr.split('\n')[1]).toBe(`Check that ${out} can be written to.`);
-    expect(readdirSync(out).sort()).toEqual(['commonality.csv', 'episodes.csv', 'recurrence.csv.partial']);
+    // no file of the failed export, and none of its temporary copies: only the folder in the way
+    expect(readdirSync(out).sort()).toEqual([...Object.keys(before), 'recurrence.csv.partial'].sort());
+    for (const [file, text] of Object.entries(before)) expect([file, readFileSync(join(out, file), 'utf8')]).toEqual([file, text]);
   });
 });
