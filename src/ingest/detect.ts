@@ -344,6 +344,15 @@ export async function detectFormat(readPath: string, requested: Format | 'auto',
       return { format: requested, gzip, csv: layout };
     }
     if (requested === 'ocpp-jsonl') return { format: requested, gzip, jsonKeys: jsonLinesKeys(headSample(head).sample) };
+    // read as a SteVe log, another format's lines would all be skipped as not frames: no error, nothing stored, and
+    // the file known as ingested, so that reading it right later would skip it as a copy
+    const seen = detectFromHead(head);
+    if (seen && seen.format !== 'steve-log') {
+      throw new CliError(
+        `${terminalSafe(path)} looks like ${seen.format}, not a SteVe log as --format steve-log says: every line would be skipped as not a frame. ` +
+          `Pass --format auto (or ${seen.format}), or leave the file out of a SteVe run.`,
+      );
+    }
     return { format: requested, gzip };
   }
   if (head.text.trim() === '') return { format: 'ocpp-jsonl', gzip, jsonKeys: jsonLinesKeys([]) };

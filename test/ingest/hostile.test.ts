@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { countLines, query, runCli, tempDir } from './helpers.js';
@@ -41,6 +41,16 @@ describe('hostile input', () => {
       expect([name, run.status, run.stderr]).toEqual([name, 0, '']);
       expect(json).toMatchObject({ messages: 2, rejected: 1, rejects: [{ line: name.endsWith('.csv') ? 3 : 2, reason: 'frame is not an OCPP-J array: unique id must be a string' }] });
     }
+  });
+
+  it('a JSON-lines file forced as a SteVe log is refused, rather than skipped line by line and then known as ingested', () => {
+    const { path, db, run } = ingestFile('day.jsonl', `${heartbeat(1)}\n${heartbeat(2)}\n`, ['--format', 'steve-log']);
+    expect([run.status, run.stderr.split('\n')[0]]).toEqual([
+      1,
+      `error: ${path} looks like ocpp-jsonl, not a SteVe log as --format steve-log says: every line would be skipped as not a frame. Pass --format auto (or ocpp-jsonl), or leave the file out of a SteVe run.`,
+    ]);
+    expect(existsSync(db)).toBe(false);
+    expect(runCli(['ingest', path, '--db', db, '--json']).status).toBe(0);
   });
 
   it('an empty file is ingested with nothing in it', () => {
