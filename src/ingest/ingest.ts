@@ -31,6 +31,8 @@ export interface IngestOptions {
   onWarning?: (text: string) => void;
   /** do everything but keep it: the run's counts and rejects as a real run would give them, with nothing stored */
   dryRun?: boolean;
+  /** inputs that hold no supported file are a run of nothing rather than an error (a nightly inbox on a quiet night) */
+  noFilesOk?: boolean;
 }
 
 export interface Reject {
@@ -90,7 +92,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   // the files the run reads: those listed, less the ones known unchanged by their stat once the run has looked
   const reading = { files: [] as readonly PlannedFile[] };
   try {
-    reading.files = await planFiles(inputs, options.format, () => spool.path());
+    reading.files = await planFiles(inputs, options.format, () => spool.path(), options.noFilesOk ?? false);
     return await ingestPlanned(db, reading, config, options, listedAtMs);
   } catch (error) {
     if (isOutOfDiskSpace(error)) throw await outOfDiskSpace(error, await runPlaces(db, options), runInput(reading.files));
@@ -104,6 +106,8 @@ async function ingestPlanned(db: Database, reading: { files: readonly PlannedFil
   const plannedFiles = reading.files;
   if (options.dryRun) await requireNoMigration(db);
   else await migrate(db);
+  // no file to read (noFilesOk): a run of nothing, whose database is at the current schema all the same
+  if (plannedFiles.length === 0) return emptyResult();
   const staging = await StagingArea.open(db);
   const run = new IngestRun(db, staging, config, options, plannedFiles, listedAtMs);
   try {
@@ -197,9 +201,9 @@ interface BatchMember {
   sha256?: string;
 }
 
-/** One ingest run inside its transaction: the files it takes in input order, and what they stored. */
-class IngestRun {
-  readonly result: IngestResult = {
+/** What a run that has read nothing yet has done. */
+function emptyResult(): IngestResult {
+  return {
     files_ingested: 0,
     files_skipped: 0,
     messages: 0,
@@ -211,6 +215,11 @@ class IngestRun {
     files: [],
     rolled_back: false,
   };
+}
+
+/** One ingest run inside its transaction: the files it takes in input order, and what they stored. */
+class IngestRun {
+  readonly result: IngestResult = emptyResult();
   /** each input's outcome at its place: a batch's files are known after files skipped while they waited */
   private readonly outcomes: (FileOutcome | undefined)[] = [];
   private known = new Set<string>();
@@ -528,9 +537,9 @@ class IngestRun {
   }
 }
 
-async function planFiles(inputs: readonly string[], format: Format | 'auto', spoolDir: () => Promise<string>): Promise<PlannedFile[]> {
+async function planFiles(inputs: readonly string[], format: Format | 'auto', spoolDir: () => Promise<string>, noFilesOk: boolean): Promise<PlannedFile[]> {
   const files = await expandInputs(inputs, spoolDir);
-  if (files.length === 0) throw new CliError(`no supported files found in ${inputs.join(', ')} (looked for .jsonl .ndjson .json .csv .tsv .log .txt and their .gz)`, ExitCode.failure);
+  if (files.length === 0 && !noFilesOk) throw new CliError(`no supported files found in ${inputs.join(', ')} (looked for .jsonl .ndjson .json .csv .tsv .log .txt and their .gz)`, ExitCode.failure);
   const planned: PlannedFile[] = [];
   for (const file of files) {
     let detected: Detected;

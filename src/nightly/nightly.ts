@@ -1,4 +1,5 @@
-import { lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Database } from '../db/database.js';
 import { defaultIngestConfig } from '../ingest/config.js';
@@ -50,33 +51,47 @@ export interface NightlyResult {
  */
 export async function runNightly(options: NightlyOptions): Promise<NightlyResult> {
   const outDir = resolve(options.outDir);
+  // what this run makes, it takes away again when it fails before storing anything
+  const makesOut = !existsSync(outDir);
+  const makesDb = !existsSync(resolve(options.dbPath));
   await mkdir(outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
     const why = error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file is in the way' : error.message;
     throw new CliError(`cannot create the output folder ${outDir}: ${why}. Name another --out.`, ExitCode.failure, { cause: error });
   });
   // the run lock comes first: a second run must change nothing, not even create the database
   const lock = await acquireRunLock(join(outDir, '.nightly.lock'));
+  let failed = false;
   try {
     const temp = options.tempDir === undefined ? undefined : await RunTempFolder.create(options.tempDir);
     try {
       const db = await Database.open(options.dbPath, { memoryLimit: defaultIngestConfig.memoryLimit, tempDirectory: temp?.staging });
+      let storedNothing = false;
       try {
         return await night(db, outDir, { ...options, tempDir: temp?.path });
+      } catch (error) {
+        storedNothing = makesDb && (await db.one<{ n: number }>('select count(*)::integer as n from files').catch(() => ({ n: 0 }))).n === 0;
+        throw error;
       } finally {
         db.close();
+        if (storedNothing) await Promise.all([db.path, `${db.path}.wal`].map((file) => rm(file, { force: true })));
       }
     } finally {
       await temp?.remove();
     }
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     await lock.release();
+    // an output folder this run made and left empty (nothing published) goes too
+    if (failed && makesOut) await rmdir(outDir).catch(() => undefined);
   }
 }
 
 async function night(db: Database, outDir: string, options: NightlyOptions): Promise<NightlyResult> {
   await removeLeftovers(outDir, await readdir(outDir));
 
-  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false, rehash: options.rehash, tempDir: options.tempDir, onWarning: (text) => options.log('warning', text) });
+  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false, rehash: options.rehash, tempDir: options.tempDir, noFilesOk: true, onWarning: (text) => options.log('warning', text) });
   options.log(
     'ingest',
     `${ingest.files_ingested} new file(s), ${ingest.files_skipped} already ingested: ${n(ingest.messages)} messages, ` +
@@ -145,7 +160,12 @@ async function nightWindow(db: Database, options: NightlyOptions): Promise<Analy
   if (options.until) end = Date.parse(options.until);
   else {
     const [row] = await db.allNamed<{ latest_at: Date | null }>('nightly/latest_data');
-    if (!row?.latest_at) throw new CliError(`no data in the database after ingesting ${options.inbox}: put exported logs in the inbox first`, ExitCode.failure);
+    if (!row?.latest_at) {
+      throw new CliError(
+        `no data in the database after ingesting ${options.inbox}: put exported logs in the inbox first (looked for .jsonl .ndjson .json .csv .tsv .log .txt and their .gz)`,
+        ExitCode.failure,
+      );
+    }
     end = row.latest_at.getTime() + 1;
   }
   return { from: new Date(end - nightlyWindows[options.window]).toISOString(), to: new Date(end).toISOString() };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, fixture, query, runCli, tempDir } from '../ingest/helpers.js';
 
@@ -133,6 +133,24 @@ describe('nightly', () => {
     ]);
     expect(readdirSync(dir)).toEqual(['inbox']);
     expect(readdirSync(inbox)).toEqual(['frames.csv']);
+  });
+
+  it('on an empty inbox: a first night fails and leaves nothing behind, a later night publishes the window of what is stored', () => {
+    const { dir, inbox, out, db } = inboxWith();
+    const first = runCli(['nightly', inbox, '--db', db, '--out', out]);
+    expect([first.status, first.stderr.split('\n')[0]]).toEqual([
+      1,
+      `error: no data in the database after ingesting ${inbox}: put exported logs in the inbox first (looked for .jsonl .ndjson .json .csv .tsv .log .txt and their .gz)`,
+    ]);
+    expect(readdirSync(dir)).toEqual(['inbox']);
+    // a night's files, then moved out of the inbox (as some setups do): the next night has nothing new, and still reports
+    copyFileSync(fixture('frames.csv'), join(inbox, 'frames.csv'));
+    expect(runCli(['nightly', inbox, '--db', db, '--out', out]).status).toBe(0);
+    rmSync(join(inbox, 'frames.csv'));
+    const quiet = runCli(['nightly', inbox, '--db', db, '--out', out]);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout.split('\n')[0]).toBe('ingest     0 new file(s), 0 already ingested: 0 messages, 0 duplicates, 0 rejected lines');
+    expect(readdirSync(out).sort()).toEqual(['2026-03-03', 'latest']);
   });
 
   it('says what is in the way when --out names a file', () => {
