@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Database } from '../db/database.js';
 import { defaultIngestConfig } from '../ingest/config.js';
@@ -117,6 +117,14 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
     const report = await writeReport(db, join(staged, 'report.html'), { window, alerts });
 
     const name = folderName(window);
+    const replaced = await publishedWindow(join(outDir, name));
+    if (replaced && (replaced.from !== window.from || replaced.to !== window.to)) {
+      options.log(
+        'warning',
+        `${join(outDir, name)} held the window ${replaced.from} to ${replaced.to}, which this night's replaces (its window ends on the same day). ` +
+          `To keep one folder per day whatever the lag of the exports, pass --until with the UTC day each night reports (yesterday's date, e.g. --until ${dayBefore(name)}).`,
+      );
+    }
     folder = await publish(outDir, staged, name);
     options.log('report', join(folder, 'report.html') + ` (${formatBytes(report.bytes)})`);
     options.log('published', `${folder} (latest -> ${name})`);
@@ -184,3 +192,18 @@ function countByKind(alerts: readonly Alert[]): string {
   return [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ');
 }
 
+/** The window a published folder holds (its alerts.json says), if there is one. */
+async function publishedWindow(folder: string): Promise<AnalysisWindow | undefined> {
+  const text = await readFile(join(folder, 'alerts.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return (JSON.parse(text) as { window?: AnalysisWindow }).window;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The date before a YYYY-MM-DD date. */
+function dayBefore(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}

@@ -153,6 +153,19 @@ describe('nightly', () => {
     expect(readdirSync(out).sort()).toEqual(['2026-03-03', 'latest']);
   });
 
+  it('says so when a night replaces a folder that held another window ending on the same day', () => {
+    const { inbox, out, db } = inboxWith(fixture('frames.csv'));
+    expect(runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2026-03-03T12:00:00Z']).status).toBe(0);
+    const again = runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2026-03-03T18:00:00Z']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(
+      `warning    ${join(out, '2026-03-03')} held the window 2026-03-02T12:00:00.000Z to 2026-03-03T12:00:00.000Z, which this night's replaces (its window ends on the same day). ` +
+        "To keep one folder per day whatever the lag of the exports, pass --until with the UTC day each night reports (yesterday's date, e.g. --until 2026-03-02).",
+    );
+    // the same window again replaces it without a word
+    expect(runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2026-03-03T18:00:00Z']).stdout).not.toContain('warning');
+  });
+
   it('says what is in the way when --out names a file', () => {
     const { dir, inbox, db } = inboxWith(fixture('frames.csv'));
     writeFileSync(join(dir, 'report.html'), '');
