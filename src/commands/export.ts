@@ -4,7 +4,7 @@ import { requireData, requireSchema } from '../db/migrations.js';
 import { parseWindow, windowFormatHelp } from '../analysis/window.js';
 import { exportFormats, exportResults, type ExportFormat, type ExportedFile } from '../export/export.js';
 import { formatBytes, formatTable, processOutput, type Output } from '../tty.js';
-import { dbOption } from './options.js';
+import { dbOption, readerHelp } from './options.js';
 import { exportPartitioned, type PartitionedTable } from '../export/partitioned.js';
 import { usageError } from '../errors.js';
 
@@ -27,7 +27,7 @@ export function exportCommand(output: Output = processOutput): Command {
     .addOption(
       new Option('--partition-by <unit>', 'instead of the result tables, write messages, status_notifications and episodes as hive-partitioned Parquet (<dir>/<table>/day=YYYY-MM-DD/) for a data lake; needs --format parquet').choices(['day']),
     )
-    .addHelpText('after', '\nThe columns of every table are documented in docs/exports.md.\nIt opens the database read-only: several can run at once, though not while an ingest or nightly holds it.\nExit codes: 0 done, 1 failure (no database, an empty one, a database a newer ocpp-faults wrote, ...), 2 usage error.')
+    .addHelpText('after', `\nThe columns of every table are documented in docs/exports.md.\n${readerHelp}`)
     .action(async (dir: string, options: ExportCommandOptions) => {
       const window = parseWindow(options);
       if (options.partitionBy && options.format !== 'parquet') throw usageError('--partition-by writes Parquet: add --format parquet');

@@ -24,3 +24,8 @@ export function parseTimeZone(value: string): string {
   }
   return value;
 }
+
+/** The --help lines every read-only command ends with. */
+export const readerHelp =
+  'It opens the database read-only: several can run at once, though not while an ingest or nightly holds it.\n' +
+  'Exit codes: 0 done, 1 failure (no database, an empty one, a database a newer ocpp-faults wrote, ...), 2 usage error.';

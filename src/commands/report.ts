@@ -5,7 +5,7 @@ import { parseWindow, windowFormatHelp } from '../analysis/window.js';
 import { buildAlerts } from '../analysis/alerts.js';
 import { usageError } from '../errors.js';
 import { formatBytes, processOutput, terminalSafe, type Output } from '../tty.js';
-import { dbOption } from './options.js';
+import { dbOption, readerHelp } from './options.js';
 
 interface ReportCommandOptions {
   db: string;
@@ -23,7 +23,7 @@ export function reportCommand(output: Output = processOutput): Command {
     .option('--to <time>', 'end of the window, exclusive; a date alone includes that whole day; default: the end of the data')
     .option('--station <id>', 'only this station (exact id; repeat for more); default: every station', collect, [])
     .option('--out <file>', 'the HTML file to write (replaced if it exists)', 'report.html')
-    .addHelpText('after', '\nThe page opens with the window\'s alerts (as nightly writes them to alerts.json). Headline figures compare\nwith the window of the same length just before --from.\nIt opens the database read-only: several can run at once, though not while an ingest or nightly holds it.\nExit codes: 0 done, 1 failure (no database, an empty one, a database a newer ocpp-faults wrote, ...), 2 usage error.')
+    .addHelpText('after', '\nThe page opens with the window\'s alerts (as nightly writes them to alerts.json). Headline figures compare\nwith the window of the same length just before --from.\n' + readerHelp)
     .action(async (options: ReportCommandOptions) => {
       const window = parseWindow(options);
       const db = await Database.open(options.db, { readOnly: true });

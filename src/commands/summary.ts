@@ -5,7 +5,7 @@ import { buildSummary, type Summary } from '../analysis/summary.js';
 import { dataOutside, parseWindow, windowFormatHelp } from '../analysis/window.js';
 import { usageError } from '../errors.js';
 import { formatTable, processOutput, type Output } from '../tty.js';
-import { dbOption } from './options.js';
+import { dbOption, readerHelp } from './options.js';
 
 interface SummaryCommandOptions {
   db: string;
@@ -23,7 +23,7 @@ export function summaryCommand(output: Output = processOutput): Command {
     .option('--to <time>', 'end of the window, exclusive; a date alone includes that whole day; default: the end of the data')
     .option('--json', 'print one JSON object with the same data instead of tables', false)
     .option('--top <n>', 'how many error codes and chronic stations to list', parseCount, 10)
-    .addHelpText('after', '\nIt opens the database read-only: several can run at once, though not while an ingest or nightly holds it.\nExit codes: 0 done, 1 failure (no database, an empty one, a database a newer ocpp-faults wrote, ...), 2 usage error.')
+    .addHelpText('after', `\n${readerHelp}`)
     .action(async (options: SummaryCommandOptions) => {
       const window = parseWindow(options);
       const db = await Database.open(options.db, { readOnly: true });

@@ -54,12 +54,15 @@ export async function requireSchema(db: Database): Promise<void> {
 }
 
 /**
- * Read-only commands on a database with no data yet stop and say so, alike: an empty summary, empty exports or an
+ * The span of the data, for read-only commands, which on a database with no data yet stop and say so, alike: an empty summary, empty exports or an
  * empty report would look like a fleet with no faults.
  */
-export async function requireData(db: Database): Promise<void> {
-  const span = await db.one<{ data_start: Date | null }>(loadSql('report/span'));
-  if (span.data_start === null) throw new CliError(`the database ${db.path} holds no data yet: run 'ocpp-faults ingest <files> --db ${db.path}' first`);
+export async function requireData(db: Database): Promise<{ data_start: Date; data_end: Date }> {
+  const span = await db.one<{ data_start: Date | null; data_end: Date | null }>(loadSql('report/span'));
+  if (span.data_start === null || span.data_end === null) {
+    throw new CliError(`the database ${db.path} holds no data yet: run 'ocpp-faults ingest <files> --db ${db.path}' first`);
+  }
+  return { data_start: span.data_start, data_end: span.data_end };
 }
 
 /**

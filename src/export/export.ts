@@ -36,25 +36,26 @@ export async function exportResults(db: Database, dir: string, options: ExportOp
   } catch (error) {
     throw new CliError(`cannot create the export directory ${target}: ${(error as Error).message}`, 1, { cause: error });
   }
-  const written: (ExportedFile & { partial: string })[] = [];
+  const written: ExportedFile[] = [];
+  const partialOf = (path: string) => `${path}.partial`;
+  const begun: string[] = [];
   try {
     for (const name of options.results ?? exportedResults) {
       const table = await materialiseResult(db, name, options);
       const path = join(target, `${name}.${extensions[options.format]}`);
-      const partial = `${path}.partial`;
-      written.push({ name, path, partial, rows: 0, bytes: 0 });
-      await writing(path, target, () => writeTable(db, table, partial, options.format));
+      begun.push(path);
+      await writing(path, target, () => writeTable(db, table, partialOf(path), options.format));
       const { n } = await db.one<{ n: number }>(`select count(*)::bigint as n from ${quoteIdentifier(table)}`);
-      written[written.length - 1] = { name, path, partial, rows: n, bytes: (await stat(partial)).size };
+      written.push({ name, path, rows: n, bytes: (await stat(partialOf(path))).size });
       await db.run(`drop table if exists ${quoteIdentifier(table)}`);
     }
-    for (const file of written) await writing(file.path, target, () => rename(file.partial, file.path));
+    for (const { path } of written) await writing(path, target, () => rename(partialOf(path), path));
   } catch (error) {
     // the export's own error is the one to tell, not a failure to clean up after it
-    await Promise.all(written.map((file) => rm(file.partial, { force: true }).catch(() => undefined)));
+    await Promise.all(begun.map((path) => rm(partialOf(path), { force: true }).catch(() => undefined)));
     throw error;
   }
-  return written.map(({ partial: _partial, ...file }) => file);
+  return written;
 }
 
 /** A write of `path` (into `target`), its failure told as one of that file, with what to do. */

@@ -1,6 +1,7 @@
 import type { Alert } from '../analysis/alerts.js';
 import type { Database, Row } from '../db/database.js';
 import { CliError } from '../errors.js';
+import { requireData } from '../db/migrations.js';
 import { bindParameters, narrowToStations, parameterValues, prepareAnalysis, runResult, type AnalysisOptions } from '../analysis/results.js';
 import { defaultAnalysisConfig, type AnalysisConfig } from '../analysis/config.js';
 import type { AnalysisWindow } from '../analysis/window.js';
@@ -111,10 +112,7 @@ export async function collectReportData(db: Database, options: ReportOptions): P
   const limits = { ...defaultReportLimits, ...options.limits };
   const stations = [...new Set(options.stations ?? [])];
 
-  const span = await db.one<{ data_start: Date | null; data_end: Date | null }>(loadSql('report/span'));
-  if (span.data_start === null || span.data_end === null) {
-    throw new CliError(`the database ${db.path} holds no data yet: run 'ocpp-faults ingest <files> --db ${db.path}' first`);
-  }
+  const span = await requireData(db);
   await defineScope(db, stations);
 
   // the previous window has the requested window's length and ends where it starts

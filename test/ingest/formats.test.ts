@@ -25,6 +25,13 @@ function ingest(file: string, extra: string[] = []): { db: string; json: IngestJ
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
+/** A frames CSV (`timestamp,id,action,msg`) of `lines` in a folder of its own. */
+function framesCsv(name: string, lines: string[]): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, ['timestamp,id,action,msg', ...lines].join('\n') + '\n');
+  return path;
+}
+
 describe('ocpp-jsonl', () => {
   const file = fixture('jsonl-mixed.jsonl');
   const { db, json } = ingest(file, ['--tz', 'Europe/Berlin']);
@@ -138,18 +145,12 @@ describe('frames-csv', () => {
 describe('frames-csv exports that overlap', () => {
   // frames without a direction of their own: an answer takes the opposite of its CALL's, a CALL of an action OCPP 1.6
   // does not define has none; repeats of them are found like any other
-  const header = 'timestamp,id,action,msg';
   const heartbeat = '2026-03-05T08:00:00Z,CP-9,Heartbeat,"[2,""h1"",""Heartbeat"",{}]"';
   const answer = '2026-03-05T08:00:00.2Z,CP-9,,"[3,""h1"",{""currentTime"":""2026-03-05T08:00:00Z""}]"';
   const vendorCall = '2026-03-05T08:01:00Z,CP-9,VendorPing,"[2,""v1"",""VendorPing"",{}]"';
   const later = '2026-03-05T08:02:00Z,CP-9,Heartbeat,"[2,""h2"",""Heartbeat"",{}]"';
-  const write = (name: string, lines: string[]) => {
-    const path = join(tempDir(), name);
-    writeFileSync(path, [header, ...lines].join('\n') + '\n');
-    return path;
-  };
-  const first = write('first.csv', [heartbeat, answer, answer, vendorCall]);
-  const second = write('second.csv', [heartbeat, answer, vendorCall, later]);
+  const first = framesCsv('first.csv', [heartbeat, answer, answer, vendorCall]);
+  const second = framesCsv('second.csv', [heartbeat, answer, vendorCall, later]);
   const stored = [
     { line_no: 2, direction: 'in', message_type: 2, action: 'Heartbeat' },
     { line_no: 3, direction: 'out', message_type: 3, action: 'Heartbeat' },
@@ -179,17 +180,11 @@ describe('frames-csv exports that overlap', () => {
 describe('overlapping exports where an answer is beside its CALL in one and without it in the other', () => {
   // day files of frames that overlap by one line: the second starts with the first one's last line, an answer
   // whose CALL only the first file holds; in the second file alone nobody can tell its direction
-  const header = 'timestamp,id,action,msg';
   const unlock = '2026-03-03T09:31:00Z,CP-2,UnlockConnector,"[2,""u1"",""UnlockConnector"",{""connectorId"":1}]"';
   const answer = '2026-03-03T09:31:01Z,CP-2,,"[3,""u1"",{""status"":""UnlockFailed""}]"';
   const heartbeat = '2026-03-03T09:32:00Z,CP-2,Heartbeat,"[2,""h1"",""Heartbeat"",{}]"';
-  const write = (name: string, lines: string[]) => {
-    const path = join(tempDir(), name);
-    writeFileSync(path, [header, ...lines].join('\n') + '\n');
-    return path;
-  };
-  const first = write('first.csv', [unlock, answer]);
-  const second = write('second.csv', [answer, heartbeat]);
+  const first = framesCsv('first.csv', [unlock, answer]);
+  const second = framesCsv('second.csv', [answer, heartbeat]);
   const stored = (db: string) =>
     query(db, `select f.path like '%first.csv' as first_file, line_no, direction, message_type, action from messages join files f using (file_id) order by received_at`);
   const outcome = (db: string) => query(db, `select unique_id, outcome from remote_commands`);
