@@ -1,10 +1,11 @@
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { CliError, errorFirstLine, isOutOfDiskSpace } from '../errors.js';
 import { exportedResults, materialiseResult, type AnalysisOptions, type ResultName } from '../analysis/results.js';
 import { quoteIdentifier, quoteLiteral } from './columns.js';
 import { writeCsv } from './csv.js';
+import { makeDirectory } from '../directories.js';
 
 export const exportFormats = ['csv', 'parquet', 'arrow'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
@@ -32,7 +33,7 @@ export interface ExportedFile {
 export async function exportResults(db: Database, dir: string, options: ExportOptions): Promise<ExportedFile[]> {
   const target = resolve(dir);
   try {
-    await mkdir(target, { recursive: true });
+    await makeDirectory(target);
   } catch (error) {
     throw new CliError(`cannot create the export directory ${target}: ${(error as Error).message}`, 1, { cause: error });
   }

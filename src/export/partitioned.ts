@@ -1,10 +1,11 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { CliError, usageError } from '../errors.js';
 import { bindParameters, materialiseResult, parameterValues, type AnalysisOptions } from '../analysis/results.js';
 import { loadSql } from '../sql/load.js';
 import { quoteLiteral } from './columns.js';
+import { makeDirectory } from '../directories.js';
 
 /** The tables a data lake gets, each as hive-partitioned Parquet: <dir>/<table>/day=YYYY-MM-DD/*.parquet. */
 export const partitionedTables = ['messages', 'status_notifications', 'episodes'] as const;
@@ -35,7 +36,7 @@ export async function exportPartitioned(db: Database, dir: string, options: Anal
     const path = join(target, name);
     let rows = 0;
     try {
-      await mkdir(path, { recursive: true });
+      await makeDirectory(path);
       for (const day of days) await rm(join(path, `day=${day}`), { recursive: true, force: true });
       if (days.length) rows = await db.runCounting(`copy (${sql}) to ${quoteLiteral(path)} (format parquet, compression zstd, partition_by (day), overwrite_or_ignore)`, params);
     } catch (error) {

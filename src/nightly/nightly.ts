@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Database } from '../db/database.js';
 import { defaultIngestConfig } from '../ingest/config.js';
@@ -15,6 +15,7 @@ import { writeReport } from '../report/report.js';
 import { formatBytes } from '../tty.js';
 import { acquireRunLock } from './lock.js';
 import { publish, removeLeftovers, stagingFolder } from './publish.js';
+import { makeDirectory } from '../directories.js';
 
 export { nightlyWindows, type NightlyWindow } from './windows.js';
 
@@ -54,7 +55,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   // what this run makes, it takes away again when it fails before storing anything
   const makesOut = !existsSync(outDir);
   const makesDb = !existsSync(resolve(options.dbPath));
-  await mkdir(outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+  await makeDirectory(outDir).catch((error: NodeJS.ErrnoException) => {
     const why = error.code === 'EEXIST' || error.code === 'ENOTDIR' ? 'a file is in the way' : error.message;
     throw new CliError(`cannot create the output folder ${outDir}: ${why}. Name another --out.`, ExitCode.failure, { cause: error });
   });

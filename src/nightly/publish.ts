@@ -1,9 +1,10 @@
-import { chmod, lstat, mkdir, mkdtemp, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { makeDirectory } from '../directories.js';
 
 /** A folder to write a night's outputs into, next to where they will be published. */
 export async function stagingFolder(outDir: string): Promise<string> {
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   const folder = await mkdtemp(join(outDir, '.partial-'));
   // mkdtemp makes it private; the published folder is read by whoever reads reports
   await chmod(folder, 0o755);

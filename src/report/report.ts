@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
@@ -6,6 +6,7 @@ import { CliError, isOutOfDiskSpace } from '../errors.js';
 import { packageRoot } from '../sql/load.js';
 import { collectReportData, type ReportOptions } from './data.js';
 import { renderReport } from './render.js';
+import { makeDirectory } from '../directories.js';
 
 export interface BuildReportOptions extends ReportOptions {
   /** the "generated at" time written into the page (the only part that changes between runs on the same data) */
@@ -45,7 +46,7 @@ export async function writeReport(db: Database, out: string, options: BuildRepor
   const report = await buildReport(db, options);
   const partial = `${path}.partial`;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     await writeFile(partial, report.html, 'utf8');
     await rename(partial, path);
   } catch (error) {

@@ -85,6 +85,13 @@ describe('summary and export from the command line', { timeout: 60_000 }, () => 
     expect(runs.map((r) => r.status)).toEqual([0, 0, 0]);
   }, 120_000);
 
+  test('an export or report folder the file system refuses is an error, not a hang', () => {
+    const exported = cli(['export', '/proc/ocpp-faults-test/out', '--db', db]);
+    expect([exported.status, exported.stderr.split('\n')[0]]).toEqual([1, "error: cannot create the export directory /proc/ocpp-faults-test/out: ENOENT: no such file or directory, mkdir '/proc/ocpp-faults-test'"]);
+    const report = cli(['report', '--db', db, '--out', '/proc/ocpp-faults-test/report.html']);
+    expect([report.status, report.stderr.split('\n')[0]]).toEqual([1, "error: cannot write the report to /proc/ocpp-faults-test/report.html: ENOENT: no such file or directory, mkdir '/proc/ocpp-faults-test'"]);
+  });
+
   test('a file that cannot be written is named with what to check, and the folder keeps the last export whole', () => {
     const out = join(dir, 'blocked');
     expect(cli(['export', out, '--db', db, '--from', '2026-03-02', '--to', '2026-03-02']).status).toBe(0);
