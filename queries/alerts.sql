@@ -5,7 +5,8 @@
 -- src/analysis/alerts.ts. chronic_station and lock_mechanism_suspected fire when they hold now and did not in the
 -- previous window; stuck_lock_open and uptime_below_target fire whenever they hold; error_code_rise fires when a
 -- code's episodes rose by at least $alert_rise_min_share of the previous count and by at least
--- $alert_rise_min_episodes. evidence is JSON text.
+-- $alert_rise_min_episodes, and only when the previous window holds data ($previous_has_data: a window before the
+-- data began is no baseline to rise from). evidence is JSON text.
 with current_conditions as (
     -- this window
     select *
@@ -62,7 +63,8 @@ rises as (
             'min_rise_episodes', $alert_rise_min_episodes
         )) as varchar) as evidence
     from compared
-    where rise >= $alert_rise_min_episodes
+    where $previous_has_data
+        and rise >= $alert_rise_min_episodes
         and episodes >= (1 + $alert_rise_min_share) * previous_episodes
 ),
 alerts as (

@@ -56,9 +56,15 @@ export async function buildAlerts(db: Database, options: AlertOptions): Promise<
   const current: AnalysisOptions = { window: options.window, config: options.config };
   try {
     await buildConditions(db, previous, 'alert_conditions_previous');
+    // a previous window wholly before the data (the first night, a report of all the data) holds no baseline: a
+    // code's episodes did not rise from 0 there, nothing was known
+    const { covered } = await db.one<{ covered: boolean }>('select window_s > 0 as covered from analysis_window');
     await buildConditions(db, current, 'alert_conditions_current');
     const sql = loadSql('alerts');
-    const rows = await db.all<Omit<Alert, 'evidence'> & { evidence: string }>(sql, bindParameters(sql, parameterValues(current)));
+    const rows = await db.all<Omit<Alert, 'evidence'> & { evidence: string }>(
+      sql,
+      bindParameters(sql, { ...parameterValues(current), previous_has_data: covered }),
+    );
     return rows.map((row) => ({ ...row, evidence: JSON.parse(row.evidence) as Record<string, unknown> }));
   } finally {
     await db.run('drop table if exists alert_conditions_previous');

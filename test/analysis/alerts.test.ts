@@ -181,6 +181,14 @@ describe('alerts', { timeout: 60_000 }, () => {
     expect(await alerts(firstDay)).toEqual([]);
   });
 
+  test('a code does not rise from a previous window before the data began, but does from one with data and none of it', async () => {
+    await statuses(db, [...episodes('03-01', 12, 'OverVoltage'), ...episodes('03-02', 12, 'GroundFailure')]);
+    // the day before 03-01 holds no data at all: no baseline, no rise (a report of all the data, a first night)
+    expect(await alerts(firstDay)).toEqual([]);
+    // 03-01 holds data but no GroundFailure: 0 -> 12 is a rise
+    expect(kinds(await alerts(secondDay))).toEqual([['error_code_rise', null, null, 'GroundFailure']]);
+  });
+
   test('a rise of fewer than 10 episodes, or of less than 50 %, does not alert', async () => {
     // 10 -> 19: +90 % but only +9
     await statuses(db, [...episodes('03-01', 10, 'UnderVoltage'), ...episodes('03-02', 19, 'UnderVoltage')]);
