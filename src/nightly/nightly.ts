@@ -115,7 +115,7 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
     exported = await exportResults(db, staged, { window, format: 'csv' });
     options.log('exports', `${exported.length} CSV files, ${n(exported.reduce((s, f) => s + f.rows, 0))} rows`);
     options.log('alerts', alerts.length ? `${alerts.length}: ${countByKind(alerts)}` : 'none');
-    const report = await writeReport(db, join(staged, 'report.html'), { window, alerts });
+    const report = await writeReport(db, join(staged, 'report.html'), { window, alerts, alertsJson: true });
 
     const name = folderName(window);
     const replaced = await publishedWindow(join(outDir, name));

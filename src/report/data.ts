@@ -50,6 +50,8 @@ export interface ReportOptions {
   limits?: Partial<ReportLimits>;
   /** the window's alerts (the nightly job passes them); shown first, as a section of their own */
   alerts?: readonly Alert[];
+  /** true when alerts.json with the same alerts is written beside the report (nightly) */
+  alertsJson?: boolean;
 }
 
 /** The trend's and heat map's time step (UTC; weeks start on Monday). */
@@ -65,6 +67,8 @@ export interface Listed<T = Row> {
 export interface ReportData {
   /** null when the caller computed no alerts (the section is left out) */
   alerts: readonly Alert[] | null;
+  /** true when alerts.json with the same alerts is beside the report */
+  alertsJson?: boolean;
   window: {
     requestedFrom: string | null;
     requestedTo: string | null;
@@ -159,6 +163,7 @@ export async function collectReportData(db: Database, options: ReportOptions): P
 
   return {
     alerts: options.alerts ?? null,
+    alertsJson: options.alertsJson ?? false,
     window: {
       requestedFrom: options.window.from,
       requestedTo: options.window.to,

@@ -143,7 +143,12 @@ class Page {
             { header: 'code', kind: 'code', cell: (a) => text(a.error_code) },
             { header: 'what to do', kind: 'text', cell: (a) => a.message },
           ],
-          { label: 'Alerts', caption: 'The same alerts, with the numbers behind each, are in alerts.json beside this report.' },
+          {
+            label: 'Alerts',
+            caption: this.data.alertsJson
+              ? 'The same alerts, with the numbers behind each, are in alerts.json beside this report.'
+              : 'ocpp-faults nightly writes the same alerts, with the numbers behind each, to alerts.json beside its report.',
+          },
         )
       : html`<p>No alerts in this window.</p>`;
     return { id: 'alerts', title: `Alerts (${alerts.length})`, body: html`<section id="alerts"><h2>Alerts</h2>${body}</section>` };

@@ -37,6 +37,7 @@ describe('nightly', () => {
     const report = readFileSync(join(out, 'latest', 'report.html'), 'utf8');
     expect(report).toContain('<section id="alerts"><h2>Alerts</h2>');
     expect(report).toContain(`>Alerts (${alerts.alerts.length})</a>`);
+    expect(report).toContain('<caption>The same alerts, with the numbers behind each, are in alerts.json beside this report.</caption>');
     expect(readdirSync(out).filter((e) => e.startsWith('.'))).toEqual([]);
     expect(await query(db, 'select count(*) as files from files')).toEqual([{ files: 2 }]);
   });

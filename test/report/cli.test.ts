@@ -54,6 +54,8 @@ describe('ocpp-faults report', () => {
     expect((await run(['report', '--db', db, '--out', out, '--station', 'CP-FAIL'])).status).toBe(0);
     const page = readFileSync(out, 'utf8');
     const section = page.slice(page.indexOf('<section id="alerts">'), page.indexOf('</section>', page.indexOf('<section id="alerts">')));
+    // report writes no alerts.json beside the page, so the page does not point at one
+    expect(section).toContain('<caption>ocpp-faults nightly writes the same alerts, with the numbers behind each, to alerts.json beside its report.</caption>');
     const rows = [...section.matchAll(/<tr>(.*?)<\/tr>/gs)].slice(1).map((row) =>
       [...row[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/gs)].slice(0, 4).map((cell) => cell[1]!.replace(/<[^>]+>/g, '').trim()),
     );
