@@ -70,7 +70,11 @@ interface Column<T> {
   sort?: (row: T) => string | number | null | undefined;
 }
 
-function table<T>(rows: readonly T[], columns: readonly Column<T>[], options: { caption?: Html | string; rowClass?: (row: T) => string | null; label: string }): Html {
+function table<T>(
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+  options: { caption?: Html | string; rowClass?: (row: T) => string | null; label: string; stack?: boolean },
+): Html {
   const head = columns.map(
     (c) => html`<th scope="col"${c.kind === 'num' ? raw(' class="num" data-type="number"') : ''}><button type="button">${c.header}</button></th>`,
   );
@@ -81,12 +85,17 @@ function table<T>(rows: readonly T[], columns: readonly Column<T>[], options: { 
       const key = c.sort?.(row);
       // the sort key is written only when the cell's text would not sort the same way by itself
       const keyText = key === undefined ? undefined : escapeHtml(key ?? '');
-      const attrs = [c.kind ? ` class="${c.kind}"` : '', keyText === undefined || keyText === content.html ? '' : ` data-v="${keyText}"`].join('');
+      const attrs = [
+        c.kind ? ` class="${c.kind}"` : '',
+        keyText === undefined || keyText === content.html ? '' : ` data-v="${keyText}"`,
+        // a stacked table names each cell on a phone, where its header row is hidden
+        options.stack ? ` data-label="${escapeHtml(c.header)}"` : '',
+      ].join('');
       return html`<td${raw(attrs)}>${content}</td>`;
     });
     return html`<tr${cls ? raw(` class="${escapeHtml(cls)}"`) : ''}>${cells}</tr>`;
   });
-  return html`<div class="table-wrap"><table class="sortable" aria-label="${options.label}">${options.caption ? html`<caption>${options.caption}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>
+  return html`<div class="table-wrap"><table class="${options.stack ? 'sortable stack' : 'sortable'}" aria-label="${options.label}">${options.caption ? html`<caption>${options.caption}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>
 ${body.map((r) => html`${r}\n`)}</tbody></table></div>`;
 }
 
@@ -145,6 +154,7 @@ class Page {
           ],
           {
             label: 'Alerts',
+            stack: true,
             caption: this.data.alertsJson
               ? 'The same alerts, with the numbers behind each, are in alerts.json beside this report.'
               : 'ocpp-faults nightly writes the same alerts, with the numbers behind each, to alerts.json beside its report.',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildAlerts } from '../../src/analysis/alerts.js';
 import { buildReport } from '../../src/report/report.js';
 import { stationSlug } from '../../src/report/html.js';
 import { fixtureLogs, ingested, outputDir, repoRoot } from './helpers.js';
@@ -83,6 +84,7 @@ if (skip) {
     let userDataDir: string;
     let fixturesFile: string;
     let sampleFile: string;
+    let sampleAlertsFile: string;
     let emptyFile: string;
 
     beforeAll(async () => {
@@ -109,6 +111,9 @@ if (skip) {
       try {
         sampleFile = join(outputDir, 'sample-report.html');
         await writeFile(sampleFile, (await buildReport(sampleDb, { window: { from: null, to: null }, now })).html);
+        sampleAlertsFile = join(outputDir, 'sample-alerts-report.html');
+        const alerts = await buildAlerts(sampleDb, { window: { from: null, to: null } });
+        await writeFile(sampleAlertsFile, (await buildReport(sampleDb, { window: { from: null, to: null }, now, alerts })).html);
       } finally {
         sampleDb.close();
       }
@@ -188,6 +193,26 @@ if (skip) {
       await page.setViewportSize({ width: 794, height: 1123 });
       expect(await page.locator('nav.toc').isVisible()).toBe(false);
       await screenshots(page, 'fixtures-report-print');
+      expect(seen.consoleErrors).toEqual([]);
+    });
+
+    test('on a phone each alert is one block, its advice as wide as the screen', async () => {
+      const { page, seen } = await open(context, sampleAlertsFile, { width: 390, height: 844 });
+      const cells = await page.$$eval('#alerts td.text', (tds) => tds.map((td) => ({ left: td.getBoundingClientRect().left, right: td.getBoundingClientRect().right })));
+      expect(cells.length).toBeGreaterThan(0);
+      // the text column had been 137 px wide, from x = 565 to 702: beside four other columns and off the screen
+      for (const cell of cells) {
+        expect(cell.left).toBeGreaterThanOrEqual(0);
+        expect(cell.right).toBeLessThanOrEqual(390);
+        expect(cell.right - cell.left).toBeGreaterThan(300);
+      }
+      expect(await page.locator('#alerts thead').isVisible()).toBe(false);
+      expect(await page.locator('#alerts td[data-label="station"]').first().evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"station: "');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await screenshots(page, 'sample-alerts-phone');
+      // on a laptop it stays a table with its header
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect(await page.locator('#alerts thead').isVisible()).toBe(true);
       expect(seen.consoleErrors).toEqual([]);
     });
 
