@@ -46,7 +46,9 @@ export class Database {
     if (absolute !== ':memory:' && !existsSync(folder)) {
       throw new CliError(`no folder ${folder} for the database ${absolute}: create it, or give --db a path in a folder that exists`);
     }
-    const config: Record<string, string> = {};
+    // never fetch an extension from the network: the ones used are built in, and a --db naming a SQLite file made
+    // DuckDB try to download its SQLite reader, then fail with that download's error
+    const config: Record<string, string> = { autoinstall_known_extensions: 'false' };
     if (readOnly) config['access_mode'] = 'READ_ONLY';
     // A new database file in the storage format of DuckDB 1.3, not DuckDB's default of 0.10.2: its combined
     // dictionary+FSST string compression stores the messages of an ingest with ~15% less CPU in a file of the same
@@ -216,6 +218,9 @@ function describeOpenError(path: string, error: unknown): CliError {
       1,
       { cause: error },
     );
+  }
+  if (/Extension "[^"]*sqlite_scanner[^"]*" not found|Extension "sqlite"/i.test(message)) {
+    return new CliError(`cannot open database ${path}: it is a SQLite database, not a DuckDB file\nCheck the --db path points at an ocpp-faults DuckDB file.`, 1, { cause: error });
   }
   if (/not a valid DuckDB database|Unable to open|IO Error/i.test(message)) {
     return new CliError(`cannot open database ${path}: ${message}\nCheck the --db path points at an ocpp-faults DuckDB file.`, 1, { cause: error });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -107,6 +107,15 @@ describe('summary', { timeout: 30_000 }, () => {
     expect(error.exitCode).toBe(1);
     expect(error.message).toMatch(/^no database at .*nope\.duckdb: run 'ocpp-faults ingest/);
     expect(await readdir(dir)).toEqual(['fleet.duckdb']);
+  });
+
+  test('a SQLite file as --db is named as one, and nothing is fetched from the network to read it', async () => {
+    const sqlite = join(dir, 'other-tool.db');
+    await writeFile(sqlite, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4080)]));
+    const error = await errorOf(run(summaryCommand(recorder()), ['--db', sqlite]));
+    expect(error.exitCode).toBe(1);
+    // DuckDB had tried to download its SQLite extension and failed with that download's error
+    expect(error.message).toBe(`cannot open database ${sqlite}: it is a SQLite database, not a DuckDB file\nCheck the --db path points at an ocpp-faults DuckDB file.`);
   });
 
   test('a window wholly after or before the data is an empty window at its bound, and says where the data is', async () => {
