@@ -41,6 +41,13 @@ describe('ocpp-faults report', () => {
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
+  test('--out naming a folder is a usage error that gives the file name to use', async () => {
+    const result = await run(['report', '--db', db, '--out', dir]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`error: --out ${dir} is a folder: name the HTML file to write, e.g. --out ${join(dir, 'report.html')}\n`);
+    expect(existsSync(`${dir}.partial`)).toBe(false);
+  });
+
   test('the page does not depend on the time zone of the machine that wrote it', async () => {
     const utc = join(dir, 'utc.html');
     const auckland = join(dir, 'auckland.html');
