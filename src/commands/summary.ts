@@ -52,6 +52,8 @@ export function summaryJson(summary: Summary): Record<string, unknown> {
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value));
 const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 const percent = (value: unknown) => (value === null || value === undefined ? '' : `${(Number(value) * 100).toFixed(1)}%`);
+/** whole seconds: a median of two durations or a mean has a fraction that only misaligns the column */
+const seconds = (value: unknown) => (value === null || value === undefined ? null : Math.round(Number(value)));
 const hours = (value: unknown) => (value === null || value === undefined ? '' : Number(value).toFixed(2));
 
 /** The summary as aligned terminal tables. */
@@ -78,7 +80,7 @@ export function formatSummary(s: Summary): string {
       { header: 'share', value: (r) => percent(r['share']), align: 'right' },
       { header: 'faulted', value: (r) => num(r['faulted_episodes']) },
       { header: 'stations', value: (r) => num(r['stations']) },
-      { header: 'median s', value: (r) => num(r['median_duration_s']) },
+      { header: 'median s', value: (r) => seconds(r['median_duration_s']) },
       { header: 'downtime h', value: (r) => hours(r['downtime_h']), align: 'right' },
       { header: 'expected', value: (r) => iso(r['expected_commonality']) },
       { header: 'observed', value: (r) => iso(r['observed_commonality']) },
@@ -93,7 +95,7 @@ export function formatSummary(s: Summary): string {
       { header: 'episodes', value: (r) => num(r['episodes']) },
       { header: 'downtime h', value: (r) => hours(r['downtime_h']), align: 'right' },
       { header: 'chronic codes', value: (r) => iso(r['chronic_code_list']) },
-      { header: 'MTTR s', value: (r) => num(r['mttr_s']) },
+      { header: 'MTTR s', value: (r) => seconds(r['mttr_s']) },
       { header: 'last seen', value: (r) => iso(r['last_seen']) },
     ]),
   );

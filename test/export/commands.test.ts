@@ -88,6 +88,25 @@ describe('summary', { timeout: 30_000 }, () => {
     expect(summaryJson(summary)['top_codes']).toHaveLength(3);
   });
 
+  test('median and MTTR seconds are whole seconds, so the column lines up', () => {
+    const summary = {
+      window: { window_start: new Date('2026-03-02T00:00:00Z'), window_end: new Date('2026-03-03T00:00:00Z'), window_h: 24 },
+      totals: { episodes: 3, open_episodes: 0, stations_affected: 2, downtime_h: 1 },
+      top_codes: [
+        { error_code: 'PowerMeterFailure', episodes: 2, share: 0.6667, faulted_episodes: 2, stations: 2, median_duration_s: 2913.5, downtime_h: 1.62, expected_commonality: 'Frequent', observed_commonality: 'Low', differs: true },
+        { error_code: 'OverVoltage', episodes: 1, share: 0.3333, faulted_episodes: 1, stations: 1, median_duration_s: 131, downtime_h: 0.04, expected_commonality: 'Frequent', observed_commonality: 'Low', differs: true },
+      ],
+      chronic_stations: [{ rank: 1, station_id: 'CP-1', episodes: 3, downtime_h: 1, chronic_code_list: 'OverVoltage', mttr_s: 4989.88, last_seen: new Date('2026-03-02T12:00:00Z') }],
+      lock_failures: { stuck_lock: 0, driver_misuse: 0, undetermined: 0 },
+      remediation: {},
+      data_quality: [],
+    };
+    const lines = formatSummary(summary).split('\n');
+    expect(lines.find((l) => l.startsWith('PowerMeterFailure'))).toMatch(/ 2 +2 +2,914 +1\.62 /);
+    expect(lines.find((l) => l.startsWith('OverVoltage'))).toMatch(/ 1 +1 +131 +0\.04 /);
+    expect(lines.find((l) => l.includes('CP-1'))).toMatch(/OverVoltage +4,990 +2026-03-02T12:00:00\.000Z/);
+  });
+
   test('--from/--to narrow the window', async () => {
     const output = recorder();
     await run(summaryCommand(output), ['--db', dbPath, '--json', '--from', '2026-03-02T12:00', '--to', '2026-03-02T14:00Z']);
