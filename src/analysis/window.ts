@@ -46,7 +46,9 @@ export function parseWindow(options: { from?: string | undefined; to?: string | 
   const from = options.from === undefined ? null : parseWindowBound(options.from, 'from');
   const to = options.to === undefined ? null : parseWindowBound(options.to, 'to');
   if (from !== null && to !== null && from >= to) {
-    throw usageError(`--from (${from}) must be before --to (${to}); a date alone as --to includes that whole day`);
+    // the values as typed first: a bare --to date is shown as the end of its day, which read as if --to were --from
+    const end = /^\d{4}-\d{2}-\d{2}$/.test(options.to!.trim()) ? `, which ends the window at ${to} since a date alone includes that whole day` : ` (${to})`;
+    throw usageError(`--from ${options.from!.trim()} (${from}) must be before --to ${options.to!.trim()}${end}`);
   }
   return { from, to };
 }

@@ -36,7 +36,12 @@ describe('--from and --to', () => {
   );
 
   test('--from must come before --to', () => {
-    expect(() => parseWindow({ from: '2026-03-02', to: '2026-03-01' })).toThrow(/must be before --to/);
+    expect(() => parseWindow({ from: '2026-03-04', to: '2026-03-03' })).toThrow(
+      new CliError('--from 2026-03-04 (2026-03-04T00:00:00.000Z) must be before --to 2026-03-03, which ends the window at 2026-03-04T00:00:00.000Z since a date alone includes that whole day', 2),
+    );
+    expect(() => parseWindow({ from: '2026-03-02T12:00Z', to: '2026-03-02T11:00Z' })).toThrow(
+      '--from 2026-03-02T12:00Z (2026-03-02T12:00:00.000Z) must be before --to 2026-03-02T11:00Z (2026-03-02T11:00:00.000Z)',
+    );
     expect(() => parseWindow({ from: '2026-03-02T10:00Z', to: '2026-03-02T10:00Z' })).toThrow(CliError);
   });
 });
