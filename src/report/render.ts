@@ -447,7 +447,7 @@ ${body}</section>`,
             { header: 'reset', cell: (x) => (Number(x['reset_attempts']) > 0 ? `${formatCount(x['reset_attempts'])}× → ${text(x['reset_outcomes'])}` : 'none'), sort: (x) => num(x['reset_attempts']) },
             { header: 'reason', kind: 'text', cell: (x) => text(x['reason']) },
           ],
-          { label: 'Stuck-lock dispatch list', caption: shownOf(d.dispatch.rows.length, d.dispatch.total, 'stuck locks, open ones first, then the newest') },
+          { label: 'Stuck-lock dispatch list', stack: true, caption: shownOf(d.dispatch.rows.length, d.dispatch.total, 'stuck locks, open ones first, then the newest') },
         )
       : html`<p>No stuck locks in this window.</p>`;
     const mechanisms = d.lockConnectors.rows.length
@@ -464,7 +464,7 @@ ${body}</section>`,
             { header: 'successful sessions', kind: 'num', cell: (x) => formatCount(x['successful_sessions']), sort: (x) => num(x['successful_sessions']) },
             { header: 'why', kind: 'text', cell: (x) => text(x['verdict_reason']) },
           ],
-          { label: 'Connectors with a suspected lock mechanism', caption: shownOf(d.lockConnectors.rows.length, d.lockConnectors.total, 'connectors') },
+          { label: 'Connectors with a suspected lock mechanism', stack: true, caption: shownOf(d.lockConnectors.rows.length, d.lockConnectors.total, 'connectors') },
         )
       : html`<p>No connector's lock mechanism is suspected in this window.</p>`;
     return {
@@ -542,7 +542,7 @@ ${chart}${body}</section>`,
             { header: 'stations', kind: 'num', cell: (r) => formatCount(r['stations']), sort: (r) => num(r['stations']) },
             { header: 'files', kind: 'num', cell: (r) => formatCount(r['files']), sort: (r) => num(r['files']) },
           ],
-          { label: 'Data-quality findings' },
+          { label: 'Data-quality findings', stack: true },
         )
       : html`<p>No data-quality findings in this window.</p>`;
     const byModel = d.qualityModels.rows.length

@@ -196,10 +196,11 @@ if (skip) {
       expect(seen.consoleErrors).toEqual([]);
     });
 
-    test('on a phone each alert is one block, its advice as wide as the screen', async () => {
+    test('on a phone each alert and each stuck lock is one block, its advice or reason as wide as the screen', async () => {
       const { page, seen } = await open(context, sampleAlertsFile, { width: 390, height: 844 });
-      const cells = await page.$$eval('#alerts td.text', (tds) => tds.map((td) => ({ left: td.getBoundingClientRect().left, right: td.getBoundingClientRect().right })));
-      expect(cells.length).toBeGreaterThan(0);
+      const cells = await page.$$eval('#alerts td.text, #locks table.stack td.text', (tds) => tds.map((td) => ({ left: td.getBoundingClientRect().left, right: td.getBoundingClientRect().right })));
+      // 12 alerts, 10 stuck locks in the dispatch list and 1 suspected connector
+      expect(cells.length).toBe(23);
       // the text column had been 137 px wide, from x = 565 to 702: beside four other columns and off the screen
       for (const cell of cells) {
         expect(cell.left).toBeGreaterThanOrEqual(0);
