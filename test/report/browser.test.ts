@@ -192,6 +192,16 @@ if (skip) {
       await page.emulateMedia({ media: 'print' });
       await page.setViewportSize({ width: 794, height: 1123 });
       expect(await page.locator('nav.toc').isVisible()).toBe(false);
+      // at the width an A4 page prints (210 mm less the 12 mm margins, 703 px), no table is wider than the page
+      for (const file of [fixturesFile, sampleFile]) {
+        await page.goto(pathToFileURL(file).href);
+        await page.setViewportSize({ width: 703, height: 1000 });
+        const wide = await page.$$eval('table', (tables) =>
+          tables.filter((t) => t.getBoundingClientRect().width > t.parentElement!.clientWidth + 1).map((t) => `${t.getAttribute('aria-label')}: ${Math.round(t.getBoundingClientRect().width)} px`),
+        );
+        expect(wide, file).toEqual([]);
+      }
+      await page.setViewportSize({ width: 794, height: 1123 });
       await screenshots(page, 'fixtures-report-print');
       expect(seen.consoleErrors).toEqual([]);
     });
