@@ -143,6 +143,31 @@ describe('hostile input', () => {
     }
   });
 
+  it('a Z time with a digit lost to a space, or written with single digits, is not a time; other ISO Z times are', async () => {
+    const times = [
+      '2026-03-02T 0:21:23.211Z',
+      '2026-3-2T10:00:00Z',
+      ' 026-03-02T10:00:00.000Z',
+      '2026-03-02T10:00:00.Z',
+      '2026-03-02T10:21:23.211Z',
+      '2026-03-02T10:21:24Z',
+      '2026-03-02T10:21:25.123456Z',
+      '2026-03-02 10:21:26.5Z',
+      '2026-03-02t10:21:27z',
+    ];
+    const lines = times.map((timestamp, i) => JSON.stringify({ timestamp, chargeBoxId: 'CP-1', direction: 'in', message: [2, `h${i + 1}`, 'Heartbeat', {}] }));
+    const { db, json } = ingestFile('z-times.jsonl', lines.join('\n') + '\n');
+    expect(json).toMatchObject({ messages: 5, rejected: 4, rejects: [1, 2, 3, 4].map((line) => ({ line, reason: `timestamp is not a time: ${times[line - 1]}` })) });
+    const stored = await query<{ id: string; at: string }>(db, `select unique_id as id, strftime(received_at, '%Y-%m-%dT%H:%M:%S.%f') as at from messages order by line_no`);
+    expect(stored).toEqual([
+      { id: 'h5', at: '2026-03-02T10:21:23.211000' },
+      { id: 'h6', at: '2026-03-02T10:21:24.000000' },
+      { id: 'h7', at: '2026-03-02T10:21:25.123456' },
+      { id: 'h8', at: '2026-03-02T10:21:26.500000' },
+      { id: 'h9', at: '2026-03-02T10:21:27.000000' },
+    ]);
+  });
+
   it('a connectorId that is not an integer is stored as no connector, not rounded or read as hex', async () => {
     const ids = ['1.5', '"0x10"', '"1.0"', '2', '" 3 "', '"-1"'];
     const lines = ids.map((id, i) => `{"timestamp":"2026-03-02T10:00:0${i}Z","chargeBoxId":"CP-1","direction":"in","message":[2,"s${i}","StatusNotification",{"connectorId":${id},"errorCode":"GroundFailure","status":"Faulted"}]}`);
