@@ -4,4 +4,4 @@
 -- the pass after the last file.
 create or replace table stage_pairs as
 select *
-from answer_pairs('stage_answers', 'stage_calls')
+from answer_pairs('stage_answers', 'stage_calls', $lookback_s)

@@ -2,4 +2,4 @@
 -- stored ones (unpaired_calls), for update_paired_answers.
 create or replace temp table stored_pairs as
 select *
-from answer_pairs('unpaired_answers', 'unpaired_calls')
+from answer_pairs('unpaired_answers', 'unpaired_calls', $lookback_s)

@@ -2,4 +2,4 @@
 -- answers among the stored CALLs and the piece's own together, which replaces what the piece alone found.
 create or replace temp table stored_pairs as
 select *
-from answer_pairs('stored_pair_answers', 'stored_pair_calls')
+from answer_pairs('stored_pair_answers', 'stored_pair_calls', $lookback_s)

@@ -471,7 +471,7 @@ async function storeFrames(writer: Database, staging: StagingArea, input: PieceC
   await stager.runNamed('ingest/outcomes_frames');
   await stager.runNamed('ingest/stage_calls');
   await stager.runNamed('ingest/stage_answers');
-  await stager.runNamed('ingest/pair_in_file');
+  await stager.runNamed('ingest/pair_in_file', { lookback_s: input.config.pairLookbackS });
   await stager.runNamed('ingest/ready_frames');
   await stager.runNamed('ingest/frame_keys');
   await stager.runNamed('ingest/stage_repeats');
@@ -486,7 +486,7 @@ async function storeFrames(writer: Database, staging: StagingArea, input: PieceC
   await writer.runNamed('ingest/stored_calls');
   await writer.runNamed('ingest/stored_pair_answers');
   await writer.runNamed('ingest/stored_pair_calls');
-  await writer.runNamed('ingest/stored_pairs');
+  await writer.runNamed('ingest/stored_pairs', { lookback_s: input.config.pairLookbackS });
   // after the pairing: an answer repeats a stored message under the direction the pairing gives it
   await writer.runNamed('ingest/stored_repeats');
   await withJoinSidesAsWritten(writer, () => writer.runNamed('ingest/insert_messages', file));
@@ -616,7 +616,7 @@ export async function pairStoredAnswers(db: Database, config: IngestConfig, firs
   });
   await db.runNamed('ingest/stored_unpaired_answers', { answers_from: span?.answers_from ?? null, answers_to: span?.answers_to ?? null });
   await db.runNamed('ingest/unpaired_calls', { calls_from: span?.calls_from ?? null, calls_to: span?.answers_to ?? null });
-  await db.runNamed('ingest/pair_unpaired');
+  await db.runNamed('ingest/pair_unpaired', { lookback_s: config.pairLookbackS });
   await db.runNamed('ingest/update_paired_answers');
 }
 

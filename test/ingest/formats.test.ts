@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { countLines, fixture, ingestTraced, query, runCli, tempDir } from './helpers.js';
+import { Database } from '../../src/db/database.js';
 
 interface IngestJson {
   files_ingested: number;
@@ -215,6 +216,48 @@ describe('overlapping exports where an answer is beside its CALL in one and with
         [2, 3, 'Heartbeat'],
       ]);
     }
+  });
+});
+
+describe('an answer pairs only with a CALL within the hour before it, however its lines are split into files and runs', () => {
+  const line = (timestamp: string, direction: string, message: unknown[]) => JSON.stringify({ timestamp, chargeBoxId: 'CP-1', direction, message });
+  const jsonl = (name: string, lines: string[]) => {
+    const path = join(tempDir(), name);
+    writeFileSync(path, lines.join('\n') + '\n');
+    return path;
+  };
+  /** The answers' actions of `lines` split into files a and b: as one file, in one run (staged together and apart), and in two runs in either order. */
+  async function answerActions(a: string[], b: string[]) {
+    const [fileA, fileB] = [jsonl('a.jsonl', a), jsonl('b.jsonl', b)];
+    const whole = jsonl('ab.jsonl', [...a, ...b].sort());
+    const actions = (db: string) => query<{ unique_id: string; action: string | null }>(db, 'select unique_id, action from messages where message_type = 3 order by received_at');
+    const outcomes: Record<string, unknown> = {};
+    const one = join(tempDir(), 'one.duckdb');
+    expect(runCli(['ingest', whole, '--db', one, '--json']).status).toBe(0);
+    outcomes['one file'] = await actions(one);
+    for (const readJsonDirectly of [true, false]) {
+      const db = join(tempDir(), 'run.duckdb');
+      const opened = await Database.open(db);
+      try {
+        await ingestTraced([fileA, fileB], { readJsonDirectly }, opened);
+      } finally {
+        opened.close();
+      }
+      outcomes[readJsonDirectly ? 'one run, staged together' : 'one run, staged apart'] = await actions(db);
+    }
+    for (const order of [[fileA, fileB], [fileB, fileA]]) {
+      const db = join(tempDir(), 'runs.duckdb');
+      for (const file of order) expect(runCli(['ingest', file, '--db', db, '--json']).status).toBe(0);
+      outcomes[order[0] === fileA ? 'two runs, a then b' : 'two runs, b then a'] = await actions(db);
+    }
+    return outcomes;
+  }
+  const every = (rows: unknown) => ({ 'one file': rows, 'one run, staged together': rows, 'one run, staged apart': rows, 'two runs, a then b': rows, 'two runs, b then a': rows });
+
+  it('a CALL more than an hour before the answer answers it in no split', async () => {
+    const a = [line('2026-03-02T10:00:00.000Z', 'out', [2, 'u1', 'Reset', { type: 'Soft' }])];
+    const b = [line('2026-03-02T11:00:01.000Z', 'in', [3, 'u1', { status: 'Accepted' }]), line('2026-03-02T11:00:02.000Z', 'out', [2, 'u2', 'Reset', { type: 'Hard' }]), line('2026-03-02T12:00:02.000Z', 'in', [3, 'u2', { status: 'Accepted' }])];
+    expect(await answerActions(a, b)).toEqual(every([{ unique_id: 'u1', action: null }, { unique_id: 'u2', action: 'Reset' }]));
   });
 });
 
