@@ -261,6 +261,34 @@ describe('an answer pairs only with a CALL within the hour before it, however it
   });
 });
 
+describe('a copy of an answer without a direction beside one with it (no CALL in either)', () => {
+  const answer = { timestamp: '2026-03-02T12:00:05.000Z', chargeBoxId: 'CP-1', message: [3, 'u9', { status: 'Accepted' }] };
+  const lines = [JSON.stringify(answer), JSON.stringify({ ...answer, direction: 'in' })];
+  const file = (name: string, content: string[]) => {
+    const path = join(tempDir(), name);
+    writeFileSync(path, content.join('\n') + '\n');
+    return path;
+  };
+  const stored = (db: string) => query(db, 'select line_no, direction from messages');
+
+  it('is one message in one file, in one run of two files and in two runs in either order, the first copy kept', async () => {
+    const one = ingest(file('both.jsonl', lines));
+    expect([one.json.messages, one.json.duplicates]).toEqual([1, 1]);
+    expect(await stored(one.db)).toEqual([{ line_no: 1, direction: null }]);
+    const [without, withIt] = [file('without.jsonl', [lines[0]!]), file('with.jsonl', [lines[1]!])];
+    const together = join(tempDir(), 'together.duckdb');
+    const run = JSON.parse(runCli(['ingest', without, withIt, '--db', together, '--json']).stdout) as IngestJson;
+    expect([run.messages, run.duplicates]).toEqual([1, 1]);
+    expect(await stored(together)).toEqual([{ line_no: 1, direction: null }]);
+    for (const order of [[without, withIt], [withIt, without]]) {
+      const db = join(tempDir(), 'runs.duckdb');
+      const runs = order.map((path) => JSON.parse(runCli(['ingest', path, '--db', db, '--json']).stdout) as IngestJson);
+      expect(runs.map((r) => [r.messages, r.duplicates])).toEqual([[1, 0], [0, 1]]);
+      expect(await stored(db)).toEqual([{ line_no: 1, direction: order[0] === without ? null : 'in' }]);
+    }
+  });
+});
+
 describe('status-csv (semicolons, CRLF line ends, snake_case header)', () => {
   const file = fixture('status.csv');
   const { db, json } = ingest(file);
