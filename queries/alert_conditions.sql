@@ -106,7 +106,9 @@ stuck_locks as (
         started_at as sort_at,
         cast(null as bigint) as episodes,
         format('{} connector {}: cable locked since {} UTC, {} at the window end — {}. {}',
-            station_id, connector_id, strftime(started_at, '%Y-%m-%d %H:%M'), human_duration(open_s), next_step, reason) as message,
+            station_id, connector_id, strftime(started_at, '%Y-%m-%d %H:%M'), human_duration(open_s), next_step,
+            -- the classification's reason starts a sentence here
+            upper(left(reason, 1)) || substr(reason, 2)) as message,
         json_object(
             'started_at', strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ'),
             'open_s', round(open_s, 3),

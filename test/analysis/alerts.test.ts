@@ -100,7 +100,7 @@ describe('alerts', { timeout: 60_000 }, () => {
     ]);
     expect(list[0]!.message).toBe(
       'CP-1 connector 1: cable locked since 2026-03-02 11:00 UTC, 13 h at the window end — remote unlock tried (UnlockFailed); send a Reset. ' +
-        'raised 30 s after transaction 42 stopped, cable not yet removed; remote unlock: UnlockFailed; still open after 13 h',
+        'Raised 30 s after transaction 42 stopped, cable not yet removed; remote unlock: UnlockFailed; still open after 13 h',
     );
     expect(list[0]!.evidence).toMatchObject({
       started_at: t('03-02 11:00:30'), open_s: 46770, transaction_id: 42, transaction_state: 'stopped', unlock_attempts: 1, unlock_result: 'UnlockFailed', reset_attempts: 0,
