@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { usageError } from '../errors.js';
+import { CliError, ExitCode, usageError } from '../errors.js';
 import { parseWindowBound } from '../analysis/window.js';
 import { nightlyWindows, type NightlyWindow } from '../nightly/windows.js';
 import { processOutput, terminalSafe, type Output } from '../tty.js';
@@ -40,11 +41,14 @@ export function nightlyCommand(output: Output = processOutput): Command {
 Exit codes: 0 all went well, 1 failure (nothing published; the last complete folder stays), 2 usage error,
 3 more rejected lines than --max-rejects.
 
-A crontab line (every night at 02:30, output kept by date):
-  30 2 * * *  cd /srv/ocpp-faults && npx ocpp-faults nightly /srv/exports/inbox --db /srv/ocpp-faults/faults.duckdb --out /srv/ocpp-faults/nightly >> /var/log/ocpp-faults.log 2>&1`,
+A crontab line (every night at 02:30, reporting the day before, output kept by date):
+  30 2 * * *  cd /srv/ocpp-faults && npx ocpp-faults nightly /srv/exports/inbox --db /srv/ocpp-faults/faults.duckdb --out /srv/ocpp-faults/nightly --until $(date -u -d yesterday +\\%F) >> /var/log/ocpp-faults.log 2>&1`,
     )
     .action(async (inbox: string, options: NightlyCommandOptions) => {
       const until = options.until === undefined ? undefined : parseWindowBound(options.until, 'to', '--until');
+      if (!existsSync(inbox)) {
+        throw new CliError(`no inbox folder ${terminalSafe(resolve(inbox))}: create it, or name the folder the export job fills.`, ExitCode.failure);
+      }
       if (within(resolve(options.out), resolve(inbox))) {
         throw usageError(`--out ${options.out} is inside the inbox ${inbox}: the next night would read its own CSV exports and alerts.json as logs. Put the output folder outside the inbox.`);
       }

@@ -47,7 +47,7 @@ export async function migrate(db: Database): Promise<void> {
 /** Read-only commands check the version instead of migrating. */
 export async function requireSchema(db: Database): Promise<void> {
   const version = await currentSchemaVersion(db);
-  if (version === 0) throw new CliError(`${db.path} is not an ocpp-faults database (no schema): run 'ocpp-faults ingest' into it first.`);
+  if (version === 0) throw new CliError(`${db.path} is not an ocpp-faults database (no schema): give --db the file 'ocpp-faults ingest' wrote, or ingest logs into a new one.`);
   if (version !== schemaVersion) {
     throw new CliError(`${db.path} has schema version ${version}; this ocpp-faults needs ${schemaVersion}. Run 'ocpp-faults ingest' (which migrates) or upgrade ocpp-faults.`);
   }

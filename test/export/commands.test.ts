@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { duckdb } from '../../src/db/duckdb.js';
 import { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrations.js';
 import { CliError } from '../../src/errors.js';
@@ -135,6 +136,17 @@ describe('summary', { timeout: 30_000 }, () => {
     expect(error.exitCode).toBe(1);
     // DuckDB had tried to download its SQLite extension and failed with that download's error
     expect(error.message).toBe(`cannot open database ${sqlite}: it is a SQLite database, not a DuckDB file\nCheck the --db path points at an ocpp-faults DuckDB file.`);
+  });
+
+  test('a DuckDB file of another tool is named as not ours, with no advice to write our tables into it', async () => {
+    const other = join(dir, 'other-tool.duckdb');
+    const instance = await duckdb.DuckDBInstance.create(other);
+    const connection = await instance.connect();
+    await connection.run('create table readings (x integer)');
+    connection.closeSync();
+    instance.closeSync();
+    const error = await errorOf(run(summaryCommand(recorder()), ['--db', other]));
+    expect([error.exitCode, error.message]).toEqual([1, `${other} is not an ocpp-faults database (no schema): give --db the file 'ocpp-faults ingest' wrote, or ingest logs into a new one.`]);
   });
 
   test('a window wholly after or before the data is an empty window at its bound, and says where the data is', async () => {

@@ -174,6 +174,14 @@ describe('nightly', () => {
     expect([run.status, run.stderr.split('\n')[0]]).toEqual([1, `error: cannot create the output folder ${join(dir, 'report.html')}: a file is in the way. Name another --out.`]);
   });
 
+  it('names a missing inbox as the inbox, and makes nothing', () => {
+    const { dir, db, out } = inboxWith(fixture('frames.csv'));
+    const missing = join(dir, 'no-such-inbox');
+    const run = runCli(['nightly', missing, '--db', db, '--out', out]);
+    expect([run.status, run.stderr]).toEqual([1, `error: no inbox folder ${missing}: create it, or name the folder the export job fills.\n`]);
+    expect([existsSync(db), existsSync(out)]).toEqual([false, false]);
+  });
+
   it('warns when the window holds no data, and still publishes the night', () => {
     const { inbox, out, db } = inboxWith(fixture('frames.csv'));
     const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2027-01-01']);
