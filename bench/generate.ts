@@ -816,9 +816,15 @@ async function runFromCommandLine(): Promise<void> {
       stations: { type: 'string' },
       start: { type: 'string' },
       out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
-  if (!values.out) throw new Error('usage: generate --messages N --seed S --out FILE [--stations K] [--start ISO]');
+  const usage = 'usage: node dist/bench/generate.js --out FILE [--messages N (default 1000000)] [--seed S (default 1)] [--stations K] [--start ISO]';
+  if (values.help) {
+    process.stdout.write(`${usage}\nWrites a seeded synthetic fleet log (JSON lines) to FILE and prints what it wrote as one JSON line.\n`);
+    return;
+  }
+  if (!values.out) throw new Error(usage);
   const started = performance.now();
   const result = await generateFleet({
     messages: Number(values.messages),
