@@ -32,6 +32,7 @@ export const resultNames = [
   'remediation',
   'remediation_fleet',
   'data_quality',
+  'models',
   'data_quality_models',
   'data_quality_findings',
   'summary_totals',
@@ -52,6 +53,7 @@ export const exportedResults = [
   'remediation',
   'data_quality',
   'remediation_fleet',
+  'models',
   'data_quality_models',
   'uptime',
 ] as const satisfies readonly ResultName[];
@@ -193,16 +195,25 @@ export async function narrowToStations(db: Database, tables: readonly Intermedia
   }
 }
 
+/** Results that cover the stations of the temp table report_scope, which a report defines and an export takes whole. */
+const scopedResults: ReadonlySet<ResultName> = new Set(['models']);
+
+/** The analysis tables a result reads, and for a scoped one every station as its scope unless a report set one. */
+async function prepareResult(db: Database, name: ResultName, options: AnalysisOptions): Promise<void> {
+  await prepareAnalysis(db, options);
+  if (scopedResults.has(name)) await db.run(`create temp table if not exists report_scope as\n${loadSql('report/scope')}`, { stations: null });
+}
+
 /** The rows of one named result for a window and thresholds. */
 export async function runResult<T extends Row = Row>(db: Database, name: ResultName, options: AnalysisOptions = {}): Promise<T[]> {
-  await prepareAnalysis(db, options);
+  await prepareResult(db, name, options);
   const sql = loadSql(name);
   return db.all<T>(sql, bindParameters(sql, parameterValues(options)));
 }
 
 /** Materialises a named result as the temp table `result_<name>` (for exports) and returns that table's name. */
 export async function materialiseResult(db: Database, name: ResultName, options: AnalysisOptions = {}): Promise<string> {
-  await prepareAnalysis(db, options);
+  await prepareResult(db, name, options);
   const sql = loadSql(name);
   const table = `result_${name}`;
   await db.run(`create or replace temp table ${table} as\n${sql}`, bindParameters(sql, parameterValues(options)));

@@ -153,7 +153,7 @@ export async function collectReportData(db: Database, options: ReportOptions): P
   const chronicAll = stationRows.filter((s) => s['chronic'] === true);
   const dispatchRows = await query('report/dispatch', { max_rows: limits.dispatchRows });
   const connectors = (await runResult(db, 'lock_connectors', current)).filter((c) => c['mechanism_suspected'] === true);
-  const models = await query('report/models');
+  const models = await query('models');
   const qualityModels = await runResult(db, 'data_quality_models', current);
   const chronic = chronicAll.slice(0, limits.chronicStations);
 

@@ -197,7 +197,7 @@ describe('export', { timeout: 30_000 }, () => {
     const output = recorder();
     await run(exportCommand(output), [out, '--db', dbPath, '--format', 'parquet', '--from', '2026-03-02']);
     expect((await readdir(out)).sort()).toEqual(
-      ['commonality', 'data_quality', 'data_quality_models', 'episodes', 'lock_connectors', 'lock_failures', 'recurrence', 'remediation', 'remediation_fleet', 'stations', 'uptime'].map((n) => `${n}.parquet`),
+      ['commonality', 'data_quality', 'data_quality_models', 'episodes', 'lock_connectors', 'lock_failures', 'models', 'recurrence', 'remediation', 'remediation_fleet', 'stations', 'uptime'].map((n) => `${n}.parquet`),
     );
     expect(output.stdout.join('\n')).toMatch(/episodes +5 /);
   });

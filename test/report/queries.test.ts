@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { collectReportData } from '../../src/report/data.js';
+import { runResult } from '../../src/analysis/results.js';
 import { renderReport } from '../../src/report/render.js';
 import { boots, freshDb, normalise, statuses, t, transactions } from '../analysis/helpers.js';
 
@@ -58,6 +59,21 @@ describe('report queries', () => {
       { vendor: 'W', model: 'N', firmware_version: '9', stations: 1, connector_days: 1, sessions: 0, episodes: 1, episodes_per_100_sessions: null, episodes_per_connector_day: 1 },
       { vendor: 'V', model: 'M', firmware_version: '1.0', stations: 1, connector_days: 2, sessions: 2, episodes: 1, episodes_per_100_sessions: 50, episodes_per_connector_day: 0.5 },
     ]);
+  });
+
+  test('the models export is the same table over every station, every column worked out', async () => {
+    await twoMakes();
+    const rows = (await runResult(db, 'models')).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, normalise(v)])));
+    const columns = ['vendor', 'model', 'firmware_version', 'stations', 'stations_affected', 'connector_days', 'sessions', 'episodes', 'faulted_episodes', 'lock_failures', 'stuck_locks', 'downtime_h', 'episodes_per_100_sessions', 'episodes_per_connector_day', 'downtime_share'];
+    const row = (...values: unknown[]) => Object.fromEntries(columns.map((c, i) => [c, values[i]]));
+    expect(rows).toEqual([
+      // two 10 min OverVoltage episodes on 2.0: 1/3 h down in 2 connector-days (48 h)
+      row('V', 'M', '2.0', 1, 1, 2, 1, 2, 2, 0, 0, 0.333, 200, 1, 0.00694),
+      row('W', 'N', '9', 1, 1, 1, 0, 1, 1, 0, 0, 1, null, 1, 0.04167),
+      row('V', 'M', '1.0', 1, 1, 2, 2, 1, 1, 0, 0, 0.5, 50, 0.5, 0.01042),
+    ]);
+    const data = await collectReportData(db, { window: allData });
+    expect(data.models.rows.map((r) => Object.fromEntries(columns.map((c) => [c, normalise(r[c])])))).toEqual(rows);
   });
 
   test('the previous window counts only as far as the data reaches, and the page says how far', async () => {

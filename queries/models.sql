@@ -1,8 +1,9 @@
 -- Grain: one row per vendor, model and firmware version (as BootNotifications named them; all null for stations
--- that never booted in the data) of the stations in the temp table report_scope: faults in the analysis window
--- normalised per 100 sessions and per connector-day, so fleets of different size compare. Each episode and session
--- counts for what the station ran when it started (its last boot at or before then, else its first boot);
--- connector-days split each station's time in the window, cut to the span of its own data, at its boots.
+-- that never booted in the data) of the stations in the temp table report_scope (every station for an export; the
+-- report's --station ones for a report): faults in the analysis window normalised per 100 sessions and per
+-- connector-day, so fleets of different size compare. Each episode and session counts for what the station ran when
+-- it started (its last boot at or before then, else its first boot); connector-days split each station's time in
+-- the window, cut to the span of its own data, at its boots.
 -- Reads the temp tables episodes, lock_failures, analysis_window and report_scope.
 with first_boots as (
     -- each station's first boot, for whatever came before it
