@@ -237,10 +237,14 @@ reused_calls as (
 select
     file_id,
     line_no,
-    case when call_at between received_at - to_seconds(lookback_s) and received_at then action end as action,
-    case when call_at between received_at - to_seconds(lookback_s) and received_at then case call_sent when 'in' then 'out' when 'out' then 'in' end end as direction
-from looked_up
-where call_count is null or call_count = 1
+    case when in_reach then action end as action,
+    case when in_reach then case call_sent when 'in' then 'out' when 'out' then 'in' end end as direction
+from (
+    -- whether its one CALL may be its CALL, tested once for both columns
+    select *, call_at between received_at - to_seconds(lookback_s) and received_at as in_reach
+    from looked_up
+    where call_count is null or call_count = 1
+)
 union all
 select
     a.file_id,
