@@ -289,6 +289,32 @@ describe('a copy of an answer without a direction beside one with it (no CALL in
   });
 });
 
+describe("copies of an answer sent 'in', with no direction and 'out', in that order (no CALL in any)", () => {
+  const answer = { timestamp: '2026-03-02T12:00:05.000Z', chargeBoxId: 'CP-1', message: [3, 'u9', { status: 'Accepted' }] };
+  const lines = [JSON.stringify({ ...answer, direction: 'in' }), JSON.stringify(answer), JSON.stringify({ ...answer, direction: 'out' })];
+  const file = (name: string, content: string[]) => {
+    const path = join(tempDir(), name);
+    writeFileSync(path, content.join('\n') + '\n');
+    return path;
+  };
+
+  it("keeps 'in' and 'out' in one file on both paths, as runs of one line each do: the copy without a direction repeats 'in', and 'out' repeats no kept line", async () => {
+    const whole = file('three.jsonl', lines);
+    for (const readJsonDirectly of [true, false]) {
+      const traced = await ingestTraced([whole], { readJsonDirectly });
+      expect([traced.result.messages, traced.result.duplicates]).toEqual([2, 1]);
+      expect(traced.messages.map((m) => m.line_no)).toEqual([1, 3]);
+    }
+    const db = join(tempDir(), 'runs.duckdb');
+    const runs = lines.map((content, i) => JSON.parse(runCli(['ingest', file(`${i + 1}.jsonl`, [content]), '--db', db, '--json']).stdout) as IngestJson);
+    expect(runs.map((r) => [r.messages, r.duplicates])).toEqual([[1, 0], [0, 1], [1, 0]]);
+    expect(await query(db, 'select file_id, line_no, direction from messages order by file_id')).toEqual([
+      { file_id: 1, line_no: 1, direction: 'in' },
+      { file_id: 3, line_no: 1, direction: 'out' },
+    ]);
+  });
+});
+
 describe('status-csv (semicolons, CRLF line ends, snake_case header)', () => {
   const file = fixture('status.csv');
   const { db, json } = ingest(file);
