@@ -168,6 +168,18 @@ describe('hostile input', () => {
     ]);
   });
 
+  it('a Z time with a digit lost to a tab, CR or LF, or a seconds digit before a bare dot, is not a time', async () => {
+    const times = ['2026-03-02T\t0:21:23.211Z', '2026-03-02T\r0:21:23Z', '\n026-03-02T10:00:00.000Z', '\t026-03-02T10:00:00Z', '2026-03-02T10:21:2.Z', '1999-12-31T23:59:59.999Z', '2026-03-02T23:59:59Z'];
+    const lines = times.map((timestamp, i) => JSON.stringify({ timestamp, chargeBoxId: 'CP-1', direction: 'in', message: [2, `w${i + 1}`, 'Heartbeat', {}] }));
+    const { db, json } = ingestFile('ws-z-times.jsonl', lines.join('\n') + '\n');
+    expect(json).toMatchObject({ messages: 2, rejected: 5, rejects: [1, 2, 3, 4, 5].map((line) => ({ line, reason: `timestamp is not a time: ${times[line - 1]}` })) });
+    const stored = await query<{ id: string; at: string }>(db, `select unique_id as id, strftime(received_at, '%Y-%m-%dT%H:%M:%S.%f') as at from messages order by line_no`);
+    expect(stored).toEqual([
+      { id: 'w6', at: '1999-12-31T23:59:59.999000' },
+      { id: 'w7', at: '2026-03-02T23:59:59.000000' },
+    ]);
+  });
+
   it('a connectorId that is not an integer is stored as no connector, not rounded or read as hex', async () => {
     const ids = ['1.5', '"0x10"', '"1.0"', '2', '" 3 "', '"-1"'];
     const lines = ids.map((id, i) => `{"timestamp":"2026-03-02T10:00:0${i}Z","chargeBoxId":"CP-1","direction":"in","message":[2,"s${i}","StatusNotification",{"connectorId":${id},"errorCode":"GroundFailure","status":"Faulted"}]}`);
