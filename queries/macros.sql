@@ -20,13 +20,13 @@ create or replace temp macro in_time_range(t) as
 -- anything else is null. RFC 3339 lets the T and Z be lower case, which the cast does not read: they are read
 -- upper-cased.
 -- The common case, a time of the years 2000-2999 to the second or millisecond ending in Z, takes the cast after a
--- test of its shape by LIKE (a regular expression on every time costs ~260 ms of CPU per 1M): the cast skips any
--- white space (space, tab, CR, LF, VT, FF) where a digit was lost before the year or the hour ('T 0:21' or 'T\t0:21'
--- as 00:21, '\t026' as the year 26), reads single digits ('2026-3-2') and a seconds digit before a bare dot
--- ('23:2.Z' as 23:02), so the year must start with 2, the hour with 0-2, and no space or '.Z' be in it; anything
--- else takes the ISO pattern below, which reads every valid time the fast path leaves. Everything else must match the ISO shape before
--- it reaches the cast: DuckDB's cast also reads named zones ('... America/New_York', '... NZ') and then reads the
--- zone-less times after them in that zone, and it reads 'epoch' and '2026-03-02' (as UTC).
+-- test of its shape by LIKE (a regular expression on every time costs ~260 ms of CPU per 1M). The cast skips white
+-- space (space, tab, CR, LF, VT, FF) where a digit was lost before the year or the hour ('T 0:21' or 'T\t0:21' as
+-- 00:21, '\t026' as the year 26), and reads single digits ('2026-3-2') and a seconds digit before a bare dot
+-- ('23:2.Z' as 23:02): so the year must start with 2, the hour with 0-2, and no space or '.Z' be in it. Every other
+-- time must match the ISO shape before it reaches the cast: DuckDB's cast also reads named zones
+-- ('... America/New_York', '... NZ') and then reads the zone-less times after them in that zone, and it reads 'epoch'
+-- and '2026-03-02' (as UTC).
 create or replace temp macro parse_time(s, tz) as
     case
         when s is null then null

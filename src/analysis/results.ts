@@ -198,10 +198,10 @@ export async function narrowToStations(db: Database, tables: readonly Intermedia
 /** Results that cover the stations of the temp table report_scope, which a report defines and an export takes whole. */
 const scopedResults: ReadonlySet<ResultName> = new Set(['models']);
 
-/** The analysis tables a result reads, and for a scoped one every station as its scope unless a report set one. */
+/** The analysis tables a result reads, and for a scoped one every station as its scope (a report sets its own). */
 async function prepareResult(db: Database, name: ResultName, options: AnalysisOptions): Promise<void> {
   await prepareAnalysis(db, options);
-  if (scopedResults.has(name)) await db.run(`create temp table if not exists report_scope as\n${loadSql('report/scope')}`, { stations: null });
+  if (scopedResults.has(name)) await db.run(`create or replace temp table report_scope as\n${loadSql('report/scope')}`, { stations: null });
 }
 
 /** The rows of one named result for a window and thresholds. */
