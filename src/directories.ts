@@ -23,7 +23,8 @@ export async function makeDirectory(path: string): Promise<void> {
   }
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+/** Whether a folder (or a link to one) is at `path`; false when nothing is, or it cannot be looked at. */
+export async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then(
     (s) => s.isDirectory(),
     () => false,

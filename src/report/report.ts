@@ -1,12 +1,12 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { CliError, isOutOfDiskSpace } from '../errors.js';
 import { packageRoot } from '../sql/load.js';
 import { collectReportData, type ReportOptions } from './data.js';
 import { renderReport } from './render.js';
-import { makeDirectory } from '../directories.js';
+import { isDirectory, makeDirectory } from '../directories.js';
 
 export interface BuildReportOptions extends ReportOptions {
   /** the "generated at" time written into the page (the only part that changes between runs on the same data) */
@@ -40,19 +40,11 @@ export async function buildReport(db: Database, options: BuildReportOptions): Pr
   };
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false; // a file in the way above it (ENOTDIR): the write below says so
-  }
-}
-
 /** Builds the report and writes it to `out` (its folder created if missing) under a temporary name, then renames it. */
 export async function writeReport(db: Database, out: string, options: BuildReportOptions): Promise<BuiltReport & { path: string }> {
   const path = resolve(out);
   // said before the report is built, with the file name that was meant, rather than as a failed rename after it
-  if (isFolder(path)) {
+  if (await isDirectory(path)) {
     throw new CliError(`--out ${path} is a folder: name the HTML file to write, e.g. --out ${join(path, 'report.html')}`, 2);
   }
   const report = await buildReport(db, options);
