@@ -183,12 +183,14 @@ create or replace temp macro derived_message(action, message_type, direction) as
 
 -- The CALL each answer (CALLRESULT or CALLERROR) in relation `answers` answers, among the CALLs in relation
 -- `calls`: the latest at or before it with the same unique id on the same station, sent the other way (either way
--- when the answer's own direction is unknown), if that one is at most lookback_s before it. One row per answer: its file and line, the CALL's action and the
--- direction the answer therefore had (null when no CALL matched). The relations are named, so the staging
--- connection pairs a piece with its own CALLs and the writing one with stored CALLs, by the same rule.
+-- when the answer's own direction is unknown), if that one is at most lookback_s before it. One row per answer: its
+-- file and line, the CALL's action and the direction the answer therefore had (null when no CALL matched). The
+-- relations are named, so the staging connection pairs a piece with its own CALLs and the writing one with stored
+-- CALLs, by the same rule.
 -- Nearly every id a CALL uses is used by no other CALL of its station and direction: such an answer is paired by an
--- equality join (its one CALL, if not later than it nor too early). An id that several CALLs use (chargers that reuse one id for
--- thousands of messages) is paired by an as-of join, which a plain join of such ids would make explode.
+-- equality join (its one CALL, if not later than it nor too early). An id that several CALLs use (chargers that
+-- reuse one id for thousands of messages) is paired by an as-of join, which a plain join of such ids would make
+-- explode.
 -- The relations are read where they are used (not materialized): DuckDB would otherwise copy every answer and CALL
 -- into a CTE buffer because two parts of the query read each, which costs more than reading them twice.
 create or replace temp macro answer_pairs(answers, calls, lookback_s) as table
@@ -244,20 +246,16 @@ select
     case when in_reach then action end as action,
     case when in_reach then case call_sent when 'in' then 'out' when 'out' then 'in' end end as direction
 from (
-    -- whether its one CALL may be its CALL, tested once for both columns
-    select *, call_at between received_at - to_seconds(lookback_s) and received_at as in_reach
+    -- each answer's CALL if it has one, and whether that one is within reach (tested once for both columns)
+    select file_id, line_no, action, call_sent, call_at between received_at - to_seconds(lookback_s) and received_at as in_reach
     from looked_up
     where call_count is null or call_count = 1
-)
-union all
-select
-    a.file_id,
-    a.line_no,
-    case when c.received_at >= a.received_at - to_seconds(lookback_s) then c.action end as action,
-    case when c.received_at >= a.received_at - to_seconds(lookback_s) then case c.direction when 'in' then 'out' when 'out' then 'in' end end as direction
-from (select * from looked_up where call_count > 1) a
-asof left join reused_calls c
-    on c.station_id = a.station_id
-    and c.unique_id = a.unique_id
-    and c.call_direction = a.call_direction
-    and c.received_at <= a.received_at;
+    union all
+    select a.file_id, a.line_no, c.action, c.direction, c.received_at >= a.received_at - to_seconds(lookback_s)
+    from (select * from looked_up where call_count > 1) a
+    asof left join reused_calls c
+        on c.station_id = a.station_id
+        and c.unique_id = a.unique_id
+        and c.call_direction = a.call_direction
+        and c.received_at <= a.received_at
+);
