@@ -4,9 +4,12 @@
 -- window of the same length (alert_conditions_previous), both from alert_conditions.sql, built by
 -- src/analysis/alerts.ts. chronic_station and lock_mechanism_suspected fire when they hold now and did not in the
 -- previous window; stuck_lock_open and uptime_below_target fire whenever they hold; error_code_rise fires when a
--- code's episodes rose by at least $alert_rise_min_share of the previous count and by at least
--- $alert_rise_min_episodes, and only when the previous window holds data ($previous_has_data: a window before the
--- data began is no baseline to rise from). evidence is JSON text.
+-- code's episodes rose by at least $alert_rise_min_share of its baseline and by at least $alert_rise_min_episodes
+-- episodes. The baseline is the previous window's count scaled to the seconds the data covers of this window
+-- ($current_covered_s) from the seconds it covers of the previous one ($previous_covered_s): the same count when
+-- both are covered whole. A previous window the data covers less than $alert_rise_min_coverage of
+-- ($window_length_s) is no baseline, and no code rises from it: a window before the data began, or one the first
+-- export reached only at its end, says nothing of how often a code was raised there. evidence is JSON text.
 with current_conditions as (
     -- this window
     select *
@@ -31,17 +34,30 @@ standing as (
     where kind in ('stuck_lock_open', 'uptime_below_target')
 ),
 compared as (
-    -- each code's episodes now and in the previous window
+    -- each code's episodes now and in the previous window, and the baseline they are measured against
     select
         c.error_code,
         c.episodes,
         coalesce(p.episodes, 0) as previous_episodes,
-        c.episodes - coalesce(p.episodes, 0) as rise,
+        coalesce(p.episodes, 0) * $current_covered_s / $previous_covered_s as baseline,
         c.message as top_stations,
         c.evidence
     from current_conditions c
     left join previous_conditions p on p.kind = 'code_episodes' and p.match_key = c.match_key
     where c.kind = 'code_episodes'
+        and $previous_covered_s > 0
+        and $previous_covered_s >= $alert_rise_min_coverage * $window_length_s
+),
+measured as (
+    select
+        *,
+        episodes - baseline as rise,
+        round(least($previous_covered_s / $window_length_s, 1), 4) as previous_coverage,
+        round(100 * least($previous_covered_s / $window_length_s, 1), 1) as previous_coverage_pct,
+        -- whole counts as they are, a scaled baseline to one decimal
+        case when baseline = round(baseline) then cast(cast(baseline as bigint) as varchar) else cast(round(baseline, 1) as varchar) end as baseline_text,
+        case when episodes - baseline = round(episodes - baseline) then cast(cast(episodes - baseline as bigint) as varchar) else cast(round(episodes - baseline, 1) as varchar) end as rise_text
+    from compared
 ),
 rises as (
     -- codes that rose by the share and by the count
@@ -51,21 +67,29 @@ rises as (
         cast(null as integer) as connector_id,
         error_code,
         cast(null as timestamptz) as sort_at,
-        format('{}: {} episodes in this window against {} in the previous one (+{}{}), most on {} — look for a cause they share (firmware, site power, weather, a vehicle model)',
-            error_code, episodes, previous_episodes, rise,
-            case when previous_episodes > 0 then ', +' || cast(round(100.0 * rise / previous_episodes) as bigint) || '%' else '' end,
+        format('{}: {} episodes in this window against {} in the previous one{} (+{}{}), most on {} — look for a cause they share (firmware, site power, weather, a vehicle model)',
+            error_code, episodes, previous_episodes,
+            case when $previous_covered_s <> $current_covered_s
+                then format(', whose data covers {}% of it: {} over the length this window covers',
+                    case when previous_coverage_pct = round(previous_coverage_pct) then cast(cast(previous_coverage_pct as bigint) as varchar) else cast(previous_coverage_pct as varchar) end,
+                    baseline_text)
+                else '' end,
+            rise_text,
+            case when baseline > 0 then ', +' || cast(round(100.0 * rise / baseline) as bigint) || '%' else '' end,
             top_stations) as message,
         cast(json_merge_patch(evidence, json_object(
             'previous_episodes', previous_episodes,
-            'rise', rise,
-            'rise_pct', case when previous_episodes > 0 then round(100.0 * rise / previous_episodes, 1) end,
+            'previous_coverage', previous_coverage,
+            'baseline_episodes', round(baseline, 1),
+            'rise', round(rise, 1),
+            'rise_pct', case when baseline > 0 then round(100.0 * rise / baseline, 1) end,
             'min_rise_share', $alert_rise_min_share,
-            'min_rise_episodes', $alert_rise_min_episodes
+            'min_rise_episodes', $alert_rise_min_episodes,
+            'min_previous_coverage', $alert_rise_min_coverage
         )) as varchar) as evidence
-    from compared
-    where $previous_has_data
-        and rise >= $alert_rise_min_episodes
-        and episodes >= (1 + $alert_rise_min_share) * previous_episodes
+    from measured
+    where rise >= $alert_rise_min_episodes
+        and episodes >= (1 + $alert_rise_min_share) * baseline
 ),
 alerts as (
     -- every alert

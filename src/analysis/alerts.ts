@@ -44,7 +44,8 @@ export function previousWindow(window: BoundedWindow): BoundedWindow {
 /**
  * The alerts for a window, compared with the previous window of the same length: stations that became chronic,
  * stuck locks still open at the window end, connectors newly suspected of a broken lock mechanism, error codes whose
- * episodes rose (by config.alertRiseMinShare and config.alertRiseMinEpisodes), and ports whose uptime is not above
+ * episodes rose (by config.alertRiseMinShare and config.alertRiseMinEpisodes against the previous window's count scaled to
+ * the data's coverage of both, when it covers config.alertRiseMinCoverage of the previous one), and ports whose uptime is not above
  * config.uptimeTargetPct. Ordered by kind (as in `alertKinds`), then station, connector, code and time.
  * The connection is left prepared for `options.window`, so a report or export of the same window that follows
  * reuses the analysis tables. An empty database has no alerts.
@@ -56,20 +57,33 @@ export async function buildAlerts(db: Database, options: AlertOptions): Promise<
   const current: AnalysisOptions = { window: options.window, config: options.config };
   try {
     await buildConditions(db, previous, 'alert_conditions_previous');
-    // a previous window wholly before the data (the first night, a report of all the data) holds no baseline: a
-    // code's episodes did not rise from 0 there, nothing was known
-    const { covered } = await db.one<{ covered: boolean }>('select window_s > 0 as covered from analysis_window');
+    // how much of each window the data covers: a code's rise is measured against the previous window's count scaled
+    // to this one's coverage, and a previous window the data barely reaches (the first night, a report of all the
+    // data, a fleet whose export began late in it) is no baseline
+    const previousCovered = await coveredSeconds(db);
     await buildConditions(db, current, 'alert_conditions_current');
+    const currentCovered = await coveredSeconds(db);
     const sql = loadSql('alerts');
     const rows = await db.all<Omit<Alert, 'evidence'> & { evidence: string }>(
       sql,
-      bindParameters(sql, { ...parameterValues(current), previous_has_data: covered }),
+      bindParameters(sql, {
+        ...parameterValues(current),
+        previous_covered_s: previousCovered,
+        current_covered_s: currentCovered,
+        window_length_s: (Date.parse(bounded.to) - Date.parse(bounded.from)) / 1000,
+      }),
     );
     return rows.map((row) => ({ ...row, evidence: JSON.parse(row.evidence) as Record<string, unknown> }));
   } finally {
     await db.run('drop table if exists alert_conditions_previous');
     await db.run('drop table if exists alert_conditions_current');
   }
+}
+
+/** The seconds of the window just prepared (analysis_window) that the data covers. */
+async function coveredSeconds(db: Database): Promise<number> {
+  const { window_s } = await db.one<{ window_s: number }>(loadSql('alert_covered_seconds'));
+  return Number(window_s);
 }
 
 async function buildConditions(db: Database, options: AnalysisOptions, table: string): Promise<void> {

@@ -69,6 +69,12 @@ export interface AnalysisConfig {
   alertRiseMinShare: number;
   /** ... and by at least this many episodes (10: small counts double by chance). */
   alertRiseMinEpisodes: number;
+  /**
+   * ... and only when the data covers at least this share of the previous window (0.5), whose episodes are then scaled
+   * to the length the data covers of this one: a fleet whose export began mid-way through the previous window did not
+   * raise fewer faults there, it was not yet seen.
+   */
+  alertRiseMinCoverage: number;
 }
 
 export const defaultAnalysisConfig: AnalysisConfig = {
@@ -95,6 +101,7 @@ export const defaultAnalysisConfig: AnalysisConfig = {
   uptimeExcludeEvCommunicationError: false,
   alertRiseMinShare: 0.5,
   alertRiseMinEpisodes: 10,
+  alertRiseMinCoverage: 0.5,
 };
 
 /** The thresholds under the parameter names the SQL uses. */
@@ -123,5 +130,6 @@ export function analysisParameters(config: AnalysisConfig): Record<string, numbe
     uptime_exclude_ev_communication_error: config.uptimeExcludeEvCommunicationError,
     alert_rise_min_share: config.alertRiseMinShare,
     alert_rise_min_episodes: config.alertRiseMinEpisodes,
+    alert_rise_min_coverage: config.alertRiseMinCoverage,
   };
 }

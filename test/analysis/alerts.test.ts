@@ -170,10 +170,13 @@ describe('alerts', { timeout: 60_000 }, () => {
           stations: 15,
           top_stations: ['CP-01', 'CP-02', 'CP-03', 'CP-04', 'CP-05'].map((station_id) => ({ station_id, episodes: 1 })),
           previous_episodes: 5,
+          previous_coverage: 1,
+          baseline_episodes: 5,
           rise: 10,
           rise_pct: 200,
           min_rise_share: 0.5,
           min_rise_episodes: 10,
+          min_previous_coverage: 0.5,
         },
       },
     ]);
@@ -187,6 +190,60 @@ describe('alerts', { timeout: 60_000 }, () => {
     expect(await alerts(firstDay)).toEqual([]);
     // 03-01 holds data but no GroundFailure: 0 -> 12 is a rise
     expect(kinds(await alerts(secondDay))).toEqual([['error_code_rise', null, null, 'GroundFailure']]);
+  });
+
+  test('a previous window the data covers only in part is scaled to this window, and one it covers under half of is no baseline', async () => {
+    const partial = await freshDb();
+    try {
+      // the data begins at 03-01 06:00: it covers 18 h of the previous day, 75 %, so its 9 episodes are 12 a day
+      await statuses(partial, [
+        { at: '03-01 06:00', station: 'ANCHOR', connector: 1, status: 'Available' },
+        { at: '03-03 00:00', station: 'ANCHOR', connector: 1, status: 'Available' },
+        ...episodes('03-01', 9, 'OverVoltage'),
+        ...episodes('03-02', 22, 'OverVoltage'),
+        ...episodes('03-02', 21, 'GroundFailure'),
+        ...episodes('03-01', 9, 'GroundFailure'),
+      ]);
+      const list = await buildAlerts(partial, { window: secondDay, config: {} });
+      // OverVoltage 22 against 12: +10, +83 %; GroundFailure 21 against 12 is +9 (against the unscaled 9 it was +12)
+      expect(list.map((a) => [a.kind, a.error_code, a.message])).toEqual([
+        [
+          'error_code_rise',
+          'OverVoltage',
+          'OverVoltage: 22 episodes in this window against 9 in the previous one, whose data covers 75% of it: 12 over the length this window covers (+10, +83%), ' +
+            'most on CP-01 (1), CP-02 (1), CP-03 (1) — look for a cause they share (firmware, site power, weather, a vehicle model)',
+        ],
+      ]);
+      expect(list[0]!.evidence).toMatchObject({
+        episodes: 22,
+        previous_episodes: 9,
+        previous_coverage: 0.75,
+        baseline_episodes: 12,
+        rise: 10,
+        rise_pct: 83.3,
+        min_previous_coverage: 0.5,
+      });
+    } finally {
+      partial.close();
+    }
+
+    const late = await freshDb();
+    try {
+      // the data begins at 03-01 18:00, a quarter of the previous day: its 5 episodes are no baseline for 30
+      await statuses(late, [
+        { at: '03-03 00:00', station: 'ANCHOR', connector: 1, status: 'Available' },
+        ...Array.from({ length: 5 }, (_, i) => fault(`03-01 ${18 + i}:00`, 1, 'OverVoltage', `CP-${i + 1}`)).flat(),
+        ...episodes('03-02', 30, 'OverVoltage'),
+      ]);
+      expect(await buildAlerts(late, { window: secondDay, config: {} })).toEqual([]);
+      // asked to take a fifth as enough: 5 in 6 h are 20 a day, and 30 is +10, +50 %
+      const list = await buildAlerts(late, { window: secondDay, config: { alertRiseMinCoverage: 0.2 } });
+      expect(list.map((a) => [a.error_code, a.evidence['previous_coverage'], a.evidence['baseline_episodes'], a.evidence['rise'], a.evidence['rise_pct']])).toEqual([
+        ['OverVoltage', 0.25, 20, 10, 50],
+      ]);
+    } finally {
+      late.close();
+    }
   });
 
   test('a rise of fewer than 10 episodes, or of less than 50 %, does not alert', async () => {
