@@ -15,6 +15,15 @@ create or replace temp macro time_text_upper(s) as regexp_replace(upper(trim(s))
 create or replace temp macro in_time_range(t) as
     case when t between timestamptz '0001-01-01 00:00:00+00' and timestamptz '9999-12-31 23:59:59.999999+00' then t end;
 
+-- A zone-less time text (or a date alone) as the local time it writes, which parse_time reads in its zone; null for
+-- a time with Z, an offset or UTC/GMT, an epoch number, or anything else. A text ending in Z, nearly every time, is
+-- passed over before the regular expression.
+create or replace temp macro local_time(s) as
+    case
+        when suffix(s, 'Z') then null
+        when regexp_full_match(time_text_upper(s), '\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?') then try_cast(time_text_upper(s) as timestamp)
+    end;
+
 -- An OCPP/ISO 8601 time text as a TIMESTAMPTZ: a time with Z, an offset or a trailing UTC/GMT is absolute; a
 -- zone-less time (or a date alone) is read in zone tz; 10-digit (s) and 13-digit (ms) epoch numbers are accepted;
 -- anything else is null. RFC 3339 lets the T and Z be lower case, which the cast does not read: they are read
@@ -36,8 +45,7 @@ create or replace temp macro parse_time(s, tz) as
                 then in_time_range(try_cast(s as timestamptz)) end,
             case when regexp_full_match(time_text_upper(s), '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d(:?\d\d)?)')
                 then in_time_range(try_cast(time_text_upper(s) as timestamptz)) end,
-            case when regexp_full_match(time_text_upper(s), '\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?')
-                then in_time_range(timezone(tz, try_cast(time_text_upper(s) as timestamp))) end,
+            in_time_range(timezone(tz, local_time(s))),
             epoch_time(s)
         )
     end;
