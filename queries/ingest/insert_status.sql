@@ -10,7 +10,6 @@ with typed as (
         *,
         -- an integer, or null (flagged): the cast alone would round 1.5 to 2 and read '0x10' as 16 and 1e2 as 100
         case when regexp_full_match(connector_text, '\s*[+-]?\d+(\.0*)?\s*') then try_cast(connector_text as integer) end as connector_id,
-        parse_time(reported_text, $tz) as reported_at,
         hash(connector_text, status, error_code, info, vendor_id, vendor_error_code, reported_text) as row_hash
     from stage_status_source s
     anti join stored_repeats r on r.line_no = s.line_no

@@ -49,6 +49,7 @@ select
     case when row_reason is not null then left(line, $raw_chars) end as raw,
     station_id,
     received_at,
+    reported_at,
     connector_text,
     status,
     error_code,

@@ -1,6 +1,6 @@
 -- Grain: one row per StatusNotification CALL of the staged piece (its first file $file_id; lines numbered by
--- staged_line) that repeats no earlier line of it (stage_repeats), its payload fields as text; the writing connection
--- leaves out those that repeat a stored message.
+-- staged_line) that repeats no earlier line of it (stage_repeats), its payload fields as text and its reported time
+-- as a time (a zone-less one read in $tz); the writing connection leaves out those that repeat a stored message.
 create or replace table stage_status_source as
 with calls as (
     -- the piece's StatusNotification requests
@@ -23,6 +23,7 @@ select
     v[5] as vendor_id,
     v[6] as vendor_error_code,
     v[7] as reported_text,
+    parse_time(v[7], $tz) as reported_at,
     'ocpp' as source,
     $file_id::integer as file_id,
     line_no

@@ -475,7 +475,7 @@ async function storeFrames(writer: Database, staging: StagingArea, input: PieceC
   await stager.runNamed('ingest/ready_frames');
   await stager.runNamed('ingest/frame_keys');
   await stager.runNamed('ingest/stage_repeats');
-  await stager.runNamed('ingest/stage_status_from_frames', file);
+  await stager.runNamed('ingest/stage_status_from_frames', { ...file, tz: input.tz });
   const counts = await countOutcomes(stager);
   const [span] = await stager.allNamed<PieceSpan>('ingest/piece_span', { near_s: input.config.pieceLookbackS });
 
@@ -567,7 +567,6 @@ async function storeStatusRows(writer: Database, staging: StagingArea, input: St
 async function insertStatus(db: Database, input: PieceContext, from: 'frames' | 'status-csv'): Promise<void> {
   await db.runNamed(from === 'status-csv' ? 'ingest/stored_csv_statuses' : 'ingest/no_stored_csv_statuses');
   await db.runNamed('ingest/insert_status', {
-    tz: input.tz,
     max_behind_s: input.config.maxReplayAgeS,
     max_ahead_s: input.config.maxClockAheadS,
     skew_flag_s: input.config.timeSkewFlagS,
