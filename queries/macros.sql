@@ -24,6 +24,9 @@ create or replace temp macro local_time(s) as
         when regexp_full_match(time_text_upper(s), '\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?') then try_cast(time_text_upper(s) as timestamp)
     end;
 
+-- The offset from UTC of zone tz at instant t, as an interval.
+create or replace temp macro zone_offset(tz, t) as timezone(tz, t) - timezone('UTC', t);
+
 -- An OCPP/ISO 8601 time text as a TIMESTAMPTZ: a time with Z, an offset or a trailing UTC/GMT is absolute; a
 -- zone-less time (or a date alone) is read in zone tz; 10-digit (s) and 13-digit (ms) epoch numbers are accepted;
 -- anything else is null. RFC 3339 lets the T and Z be lower case, which the cast does not read: they are read

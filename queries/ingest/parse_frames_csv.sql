@@ -1,6 +1,7 @@
 -- Grain: one row per line of a frames-csv file (timestamp, station id, optional action, frame): a frame to store,
 -- a line to skip, or a line to reject. Column positions come in as $i_* (1-based; 0 when the column is absent).
--- There is usually no direction column: directions are inferred later from the action and from pairing.
+-- There is usually no direction column: directions are inferred later from the action and from pairing. A zone-less
+-- time is kept as local_at when $tz sets its clocks back ($zone_folds), for stage_folds.
 create or replace table stage_parsed as
 with rows as (
     -- the fields this format uses
@@ -20,6 +21,7 @@ typed as (
     select
         *,
         parse_time(time_text, $tz) as received_at,
+        case when $zone_folds then local_time(time_text) end as local_at,
         direction_of(direction_text) as direction
     from rows
 ),
@@ -44,6 +46,8 @@ select
     case when row_reason is not null then left(line, $raw_chars) end as raw,
     station_id,
     received_at,
+    local_at,
+    null::timestamp as reported_local,
     direction,
     null::json[] as frame_elements,
     frame

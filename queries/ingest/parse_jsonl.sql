@@ -1,6 +1,7 @@
 -- Grain: one row per line of an ocpp-jsonl file: a frame to store, a line to skip, or a line to reject with its reason.
 -- A line is {timestamp, chargeBoxId, direction, message}; the usual aliases of each key are accepted.
--- `message` is the OCPP-J array itself or a JSON string holding it. A zone-less time is read in $tz.
+-- `message` is the OCPP-J array itself or a JSON string holding it. A zone-less time is read in $tz, and kept as
+-- local_at when $tz sets its clocks back ($zone_folds), for stage_folds.
 -- $only_lines: when not null, only the lines of these numbers (those the JSON reader path could not take).
 create or replace table stage_parsed as
 with lines as (
@@ -66,6 +67,7 @@ typed as (
         -- skipped, looked at once
         blank_line(line) as blank,
         parse_time(time_text, $tz) as received_at,
+        case when $zone_folds then local_time(time_text) end as local_at,
         direction_of(direction_text) as direction,
         coalesce(elements, case when json_type(message) = 'ARRAY' then json_transform(message, '["JSON"]') end) as frame_elements,
         case when json_type(message) = 'VARCHAR' then json_extract_string(message, '$') when json_type(message) <> 'ARRAY' then message::varchar end as frame
@@ -94,6 +96,8 @@ select
     case when reason is not null then left(line, $raw_chars) end as raw,
     station_id,
     received_at,
+    local_at,
+    null::timestamp as reported_local,
     direction,
     frame_elements,
     frame

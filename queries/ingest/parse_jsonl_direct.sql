@@ -10,6 +10,8 @@ select
     null::varchar as raw,
     station_id,
     received_at,
+    local_at,
+    null::timestamp as reported_local,
     direction,
     frame_elements,
     frame

@@ -1,7 +1,8 @@
 -- Grain: one row per line of a status-csv file (a support export of StatusNotification rows): a status to store
 -- (copied to stage_status_source by the caller), a line to skip, or a line to reject. Column positions come in as
 -- $i_* (1-based; 0 when the column is absent). A row needs a station and a time; a receive time, when the
--- column exists and is filled, must be a time; a reported time that is not a time is kept and flagged.
+-- column exists and is filled, must be a time; a reported time that is not a time is kept and flagged. Zone-less
+-- times are kept as local_at and reported_local when $tz sets its clocks back ($zone_folds), for stage_folds.
 create or replace table stage_parsed as
 with rows as (
     -- the fields this format uses
@@ -26,7 +27,9 @@ typed as (
     select
         *,
         parse_time(received_text, $tz) as received_at,
-        parse_time(reported_text, $tz) as reported_at
+        parse_time(reported_text, $tz) as reported_at,
+        case when $zone_folds then local_time(received_text) end as local_at,
+        case when $zone_folds then local_time(reported_text) end as reported_local
     from rows
 ),
 judged as (
@@ -49,7 +52,9 @@ select
     case when row_reason is not null then left(line, $raw_chars) end as raw,
     station_id,
     received_at,
+    local_at,
     reported_at,
+    reported_local,
     connector_text,
     status,
     error_code,

@@ -1,7 +1,8 @@
 -- Grain: one row per line of a SteVe steve.log. WebSocketLogger lines carry a frame:
 --   [INFO ] 2023-08-23 05:17:28,991 de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=cp001, sessionId=3df7] Received: [2,"1bc5",...]
 -- "Received" is from the charger (in), "Sending" to it (out); the time is server-local, read in $tz, unless the
--- layout writes its offset (%d{ISO8601} with a zone). The [LEVEL] may also come after the time.
+-- layout writes its offset (%d{ISO8601} with a zone). The [LEVEL] may also come after the time. A zone-less time is
+-- kept as local_at too when $tz sets its clocks back ($zone_folds), for stage_folds to place in a repeated hour.
 -- Every other line (startup, stack traces, other loggers) is skipped, not rejected.
 create or replace table stage_parsed as
 with lines as (
@@ -31,7 +32,8 @@ typed as (
         nullif(trimmed(parts.station_id), '') as station_id,
         case parts.verb when 'Received' then 'in' when 'Sending' then 'out' end as direction,
         nullif(trimmed(parts.frame), '') as frame,
-        parse_time(replace(parts.time_text, ',', '.'), $tz) as received_at
+        parse_time(replace(parts.time_text, ',', '.'), $tz) as received_at,
+        case when $zone_folds then local_time(replace(parts.time_text, ',', '.')) end as local_at
     from matched
 ),
 judged as (
@@ -53,6 +55,8 @@ select
     case when reason is not null then left(line, $raw_chars) end as raw,
     station_id,
     received_at,
+    local_at,
+    null::timestamp as reported_local,
     direction,
     null::json[] as frame_elements,
     frame

@@ -9,12 +9,14 @@
 -- The reader keeps each line's place: a line it cannot read comes back as a row of nulls (ignore_errors), and a blank
 -- line is skipped, so stage_direct_usable compares each file's rows with the line count taken while hashing it;
 -- any difference, or any row that is not a frame to store, sends the file down the line-by-line path (from a batch:
--- that file alone), which gives every line its reason.
+-- that file alone), which gives every line its reason. A zone-less time is kept as local_at when $tz sets its clocks
+-- back ($zone_folds), for stage_folds.
 create or replace table stage_json as
 with keys as (
     select
         nullif(trim(coalesce(*columns(c -> list_contains($station_keys, c)))), '') as station_id,
         parse_time(coalesce(*columns(c -> list_contains($time_keys, c))), $tz) as received_at,
+        case when $zone_folds then local_time(coalesce(*columns(c -> list_contains($time_keys, c)))) end as local_at,
         direction_of(direction) as direction,
         coalesce(*columns(c -> list_contains($frame_keys, c))) as first_frame,
         list_value(*columns(c -> list_contains($frame_keys, c))) as frames,
@@ -33,6 +35,7 @@ read as (
     select
         station_id,
         received_at,
+        local_at,
         direction,
         slot,
         -- one branch is taken for every row, by the type the frames are read as
@@ -76,6 +79,7 @@ select
     reason,
     station_id,
     received_at,
+    local_at,
     parts.*,
     -- kept for a frame that is not OCPP-J: its text is the rejected line's raw text
     case when reason is not null and frame is null then e end as frame_elements,

@@ -1,5 +1,5 @@
 -- Grain: one row per accepted status-csv row of file $file_id, in the shape insert_status expects; its reported time
--- as parse_status_csv read it.
+-- as parse_status_csv read it and stage_folds placed it.
 create or replace table stage_status_source as
 select
     station_id,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchUnreadable, filesCounts, stageBatch, stageFile, stageLineBatch, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type PieceCounts, type StageInput } from './stage.js';
+import { BatchUnreadable, filesCounts, stageBatch, stageFile, stageLineBatch, rebuildDerivedTables, pairStoredAnswers, readJsonEarly, type FileCounts, type FoldCarry, type PieceCounts, type StageInput } from './stage.js';
 import { StagingArea } from './staging.js';
 import { CliError, ExitCode, isOutOfDiskSpace } from '../errors.js';
 import { terminalSafe } from '../tty.js';
@@ -346,10 +346,11 @@ class IngestRun {
   }
 
   private async ingestOne(planned: PlannedFile, fileId: number, place: number): Promise<void> {
+    const folds: FoldCarry = { hours: [] };
     const { pieces, file } = await stagePieces(planned, this.config, this.options.tz, this.staging, pieceParent(this.options), (piece) => {
       this.unit = { from: piece.bytesFrom, to: piece.bytesTo };
       this.queriesDone = 0;
-      return stageFile(this.db, this.staging, { ...piece, fileId, tz: this.options.tz, config: this.config });
+      return stageFile(this.db, this.staging, { ...piece, fileId, folds, tz: this.options.tz, config: this.config });
     });
     if (file.gzipTrailingBytes) await this.rejectTrailingBytes(file, fileId, pieces);
     await this.record(fileId, [{ file, pieces, place }]);

@@ -47,8 +47,15 @@ export interface StageInput {
   earlyRead: boolean;
   /** a batch of small files of a line-based format written one after another into one piece (stageLineBatch) */
   batch?: LineBatch;
+  /** what the file's earlier pieces saw of the zone's repeated hours: the file's own, handed to each piece in turn */
+  folds?: FoldCarry;
   tz: string;
   config: IngestConfig;
+}
+
+/** What the pieces of a file staged so far saw of the repeated hours (fall-backs) of the run's zone (fold_state). */
+export interface FoldCarry {
+  hours: { part: string; fold_at: string; latest: string; went_back: boolean }[];
 }
 
 /** What storing a piece needs of it: its (first) file's id, and the run's zone and thresholds. */
@@ -69,10 +76,11 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
   let unpacked = false;
   try {
     const { format } = input.detected;
+    const zone = await zoneParams(db, input.tz);
     if (format === 'ocpp-jsonl') {
       unpacked = await readJsonDirectly(db, input, read);
-      if (!unpacked) await withLines(db, read, () => db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz: input.tz, only_lines: null }));
-    } else if (format === 'steve-log') await withLines(db, read, () => db.runNamed('ingest/parse_steve_log', { ...lineParams(read), tz: input.tz }));
+      if (!unpacked) await withLines(db, read, () => db.runNamed('ingest/parse_jsonl', { ...lineParams(read), ...zone, only_lines: null }));
+    } else if (format === 'steve-log') await withLines(db, read, () => db.runNamed('ingest/parse_steve_log', { ...lineParams(read), ...zone }));
     else if (format === 'frames-csv') await parseFramesCsv(db, input, read);
     else await parseStatusCsv(db, input, read);
   } catch (error) {
@@ -85,7 +93,52 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
   if (input.batch) await placeBatchLines(db, input.batch);
   else await numberUnreadableLines(db, read);
   if (!input.gzipComplete && input.lastPiece) await db.runNamed('ingest/reject_cut_line');
-  return input.detected.format === 'status-csv' ? storeStatusRows(writer, staging, input) : storeFrames(writer, staging, input);
+  const statusRows = input.detected.format === 'status-csv';
+  await placeRepeatedHours(db, input.tz, input.folds, statusRows ? 'status rows' : 'lines');
+  return statusRows ? storeStatusRows(writer, staging, input) : storeFrames(writer, staging, input);
+}
+
+/**
+ * Whether each zone, by name, ever sets its clocks back (zone_folds): asked once a process. UTC, the default, is known
+ * not to: the question costs some 30 ms, 1% of a 1M-line run.
+ */
+const zonesFolding = new Map<string, boolean>([['UTC', false]]);
+
+async function zoneFolds(db: Database, tz: string): Promise<boolean> {
+  let folds = zonesFolding.get(tz);
+  if (folds === undefined) {
+    const [row] = await db.allNamed<{ folds: boolean }>('ingest/zone_folds', { tz });
+    folds = row?.folds ?? true;
+    zonesFolding.set(tz, folds);
+  }
+  return folds;
+}
+
+/** What the statements that read times need of the zone: its name, and whether to keep local times for stage_folds. */
+async function zoneParams(db: Database, tz: string): Promise<{ tz: string; zone_folds: boolean }> {
+  return { tz, zone_folds: await zoneFolds(db, tz) };
+}
+
+/**
+ * Gives the piece's zone-less times in a repeated hour of the zone the instant their file's order says they stand
+ * for (stage_folds), in the relations the piece is staged in (`staged`): stage_parsed for the line-by-line paths, its
+ * reported times too for status rows, the JSON reader's rows, and the lines read beside them. `carry` is the file's,
+ * across its pieces; none for a batch of small files, which are never cut in pieces.
+ */
+async function placeRepeatedHours(db: Database, tz: string, carry: FoldCarry | undefined, staged: 'lines' | 'status rows' | 'json reader' | 'json reader and lines'): Promise<void> {
+  if (!(await zoneFolds(db, tz))) return;
+  await db.runNamed('ingest/stage_folds', { tz, carried: JSON.stringify(carry?.hours ?? []) });
+  const hours = await db.allNamed<FoldCarry['hours'][number] & { moved: number }>('ingest/fold_state');
+  if (carry) {
+    const seen = hours.map(({ moved: _, ...hour }) => hour);
+    const other = carry.hours.filter((h) => !seen.some((s) => s.part === h.part && s.fold_at === h.fold_at));
+    carry.hours = [...other, ...seen];
+  }
+  if (!hours.some((h) => h.moved > 0)) return;
+  if (staged === 'lines' || staged === 'status rows') await db.runNamed('ingest/fold_parsed');
+  if (staged === 'status rows') await db.runNamed('ingest/fold_reported');
+  if (staged === 'json reader' || staged === 'json reader and lines') await db.runNamed('ingest/fold_direct');
+  if (staged === 'json reader and lines') await db.runScript(loadSql('ingest/fold_odd_lines'));
 }
 
 async function startPiece(staging: StagingArea): Promise<void> {
@@ -118,7 +171,7 @@ async function readJson(db: Database, paths: readonly string[], gzip: boolean, k
   await db.runNamed('ingest/read_jsonl_direct', {
     paths: duckdb.listValue([...paths]),
     compression: gzip ? 'gzip' : 'uncompressed',
-    tz,
+    ...(await zoneParams(db, tz)),
     columns: duckdb.structValue(columns),
     time_keys: duckdb.listValue(keys.time),
     station_keys: duckdb.listValue(keys.station),
@@ -177,6 +230,7 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
     await db.runNamed('ingest/drop_stage_json');
     return false;
   }
+  await placeRepeatedHours(db, input.tz, input.folds, oddLines.length > 0 ? 'json reader and lines' : 'json reader');
   return true;
 }
 
@@ -217,7 +271,7 @@ async function stageOddLines(db: Database, read: ReadParams, tz: string, lines: 
     if (!readable) return false;
     // every odd line may be one the reader left out: then a list of line 0, which no line is (an empty list binds
     // with no item type, which DuckDB refuses)
-    await db.runNamed('ingest/parse_jsonl', { ...lineParams(read), tz, only_lines: duckdb.listValue(readable.length > 0 ? readable : [0]) });
+    await db.runNamed('ingest/parse_jsonl', { ...lineParams(read), ...(await zoneParams(db, tz)), only_lines: duckdb.listValue(readable.length > 0 ? readable : [0]) });
     return true;
   });
   if (!parsed) {
@@ -289,6 +343,7 @@ export async function stageBatch(writer: Database, staging: StagingArea, batch: 
     return { unusable };
   }
   await numberDirectRead(db, 0);
+  await placeRepeatedHours(db, batch.tz, undefined, 'json reader');
   const total = await storeFrames(writer, staging, { fileId: batch.firstFileId, tz: batch.tz, config: batch.config }, { unpacked: true });
   const pieces = batch.files.map((f): PieceCounts => ({ lines: f.lines.lines, accepted: f.lines.lines, skipped: 0, rejected: 0 }));
   const lines = pieces.reduce((sum, f) => sum + f.lines, 0);
@@ -455,7 +510,7 @@ async function parseFramesCsv(db: Database, input: StageInput, read: ReadParams)
     i_station: station,
     i_direction: findColumn(columns, csvColumnAliases.direction),
     i_frame: frame,
-    tz: input.tz,
+    ...(await zoneParams(db, input.tz)),
   });
 }
 
@@ -549,7 +604,7 @@ async function parseStatusCsv(db: Database, input: StageInput, read: ReadParams)
   ].filter(Boolean);
   if (missing.length) throw missingColumns(input.path, 'status-csv', missing, columns);
   await splitCsv(db, layout, read, input.batch);
-  await db.runNamed('ingest/parse_status_csv', { ...indices, tz: input.tz, raw_chars: read.raw_chars });
+  await db.runNamed('ingest/parse_status_csv', { ...indices, ...(await zoneParams(db, input.tz)), raw_chars: read.raw_chars });
 }
 
 async function storeStatusRows(writer: Database, staging: StagingArea, input: StageInput): Promise<PieceCounts> {

@@ -79,10 +79,10 @@ export async function storedTables(db: Database): Promise<Record<keyof typeof st
 }
 
 /**
- * Ingests `inputs` in one run into `db` (a fresh one unless given) and returns the result, what was stored, and how
- * many pieces took the JSON reader path and the line-by-line path.
+ * Ingests `inputs` in one run into `db` (a fresh one unless given), zone-less times read in `tz`, and returns the
+ * result, what was stored, and how many pieces took the JSON reader path and the line-by-line path.
  */
-export async function ingestTraced(inputs: string[], config: Partial<IngestConfig> = {}, given?: Database) {
+export async function ingestTraced(inputs: string[], config: Partial<IngestConfig> = {}, given?: Database, tz = 'UTC') {
   const traced: string[] = [];
   vi.stubEnv('OCPP_FAULTS_TRACE', '1');
   const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -91,7 +91,7 @@ export async function ingestTraced(inputs: string[], config: Partial<IngestConfi
   });
   const db = given ?? (await Database.open(':memory:'));
   try {
-    const result: IngestResult = await ingestFiles(db, inputs, { format: 'auto', tz: 'UTC', strict: false, config });
+    const result: IngestResult = await ingestFiles(db, inputs, { format: 'auto', tz, strict: false, config });
     return {
       result,
       stored: await storedTables(db),

@@ -1,0 +1,92 @@
+-- Grain: one row per zone-less time of the staged piece (stage_parsed: local_at, the receive time; reported_local, a
+-- status-csv row's reported time) that falls in a repeated hour of $tz, the local hour a fall-back passes twice
+-- (Europe/Berlin, 2026-10-25: 02:00-02:59 CEST, then 02:00-02:59 CET), with the instant it stands for and
+-- whether that is not the one parse_time read (moved: DuckDB reads such a time as the later instant).
+-- A file writes its times in a repeated hour in the earlier (summer) offset until its clock goes back: the first of
+-- them, in file order, more than 60 s before the latest one before it in that hour; that one and every later one
+-- are in the later offset. A file whose clock does not go back within the hour is in the earlier offset throughout
+-- (the first occurrence, as java.time and Python's fold=0 read it). The 60 s let logging threads write a few ms out
+-- of order without that counting as the clock going back.
+-- A large file is staged in pieces, one after another, and a fall-back may fall across two: $carried is what its
+-- earlier pieces saw of each repeated hour (fold_state), as JSON; '[]' for a file's first piece or a batch of files.
+-- Times not read in the zone (Z, an offset), and times of a spring-forward gap (which a server clock does not write),
+-- are left as read.
+create or replace table stage_folds as
+with local_times as (
+    select line_no, 'received' as part, local_at from stage_parsed where local_at is not null
+    union all
+    select line_no, 'reported' as part, reported_local as local_at from stage_parsed where reported_local is not null
+),
+minutes as (
+    -- each local minute the times fall in, with the zone's offsets 3 h before and after the instant DuckDB reads it
+    -- as: a fall-back moves the clock back by an hour or less, and the next change is months away
+    select m, zone_offset($tz, t - interval 3 hour) as offset_before, zone_offset($tz, t + interval 3 hour) as offset_after
+    from (select m, timezone($tz, m) as t from (select distinct date_trunc('minute', local_at) as m from local_times))
+),
+repeated as (
+    -- the minutes the clock passes twice (in both offsets, each instant reads back as the minute), with the instant
+    -- of their first pass and of their second
+    select
+        m,
+        offset_before,
+        offset_after,
+        timezone('UTC', m - offset_before) as first_at,
+        timezone('UTC', m - offset_after) as second_at
+    from minutes
+    where offset_before > offset_after
+        and timezone($tz, timezone('UTC', m - offset_before)) = m
+        and timezone($tz, timezone('UTC', m - offset_after)) = m
+),
+folds as (
+    -- each minute's fall-back, by the instant the clock went back (fold_at): the first minute after the first pass
+    -- in the later offset. The same in every piece, so that pieces of a file name a repeated hour alike
+    select r.m, r.offset_before, r.offset_after, min(s.t) as fold_at
+    from repeated r, range(r.first_at + interval 1 minute, r.second_at + interval 1 minute, interval 1 minute) s(t)
+    where zone_offset($tz, s.t) = r.offset_after
+    group by r.m, r.offset_before, r.offset_after
+),
+carried as (
+    select part, fold_at::timestamptz as fold_at, latest::timestamp as latest, went_back
+    from (select unnest(from_json($carried, '[{"part": "VARCHAR", "fold_at": "VARCHAR", "latest": "VARCHAR", "went_back": "BOOLEAN"}]'), recursive := true))
+),
+placed as (
+    -- each time in a repeated hour, with what the file's earlier pieces saw of that hour
+    select
+        t.line_no,
+        t.part,
+        t.local_at,
+        f.fold_at,
+        f.offset_before,
+        f.offset_after,
+        c.latest as carried_latest,
+        coalesce(c.went_back, false) as carried_back
+    from local_times t
+    join folds f on f.m = date_trunc('minute', t.local_at)
+    left join carried c on c.part = t.part and c.fold_at = f.fold_at
+),
+stepped as (
+    -- whether the clock went back at the time: it is over 60 s before the latest time of the hour before it
+    select
+        *,
+        coalesce(local_at < greatest(carried_latest, max(local_at) over before_it) - interval 60 second, false) as stepped_back
+    from placed
+    window before_it as (partition by staged_file_id(0, line_no), part, fold_at order by line_no rows between unbounded preceding and 1 preceding)
+),
+passed as (
+    -- the time is of the second pass: at or after the first step back in its file's hour
+    select
+        *,
+        carried_back or coalesce(line_no >= min(line_no) filter (where stepped_back) over (partition by staged_file_id(0, line_no), part, fold_at), false) as second_pass
+    from stepped
+)
+select
+    line_no,
+    part,
+    fold_at,
+    local_at,
+    carried_latest,
+    carried_back,
+    stepped_back,
+    timezone('UTC', local_at - case when second_pass then offset_after else offset_before end) as instant,
+    instant is distinct from timezone($tz, local_at) as moved
+from passed

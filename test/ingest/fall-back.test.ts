@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Database } from '../../src/db/database.js';
+import { runResult } from '../../src/analysis/results.js';
+import type { IngestConfig } from '../../src/ingest/config.js';
+import { ingestTraced, tempDir } from './helpers.js';
+
+// Europe/Berlin sets its clocks back on 2026-10-25 at 03:00 CEST (01:00Z) to 02:00 CET: the local hour 02:00-02:59
+// passes twice, first at 00:00-00:59Z, then at 01:00-01:59Z.
+const tz = 'Europe/Berlin';
+
+/** A file of `lines` in a folder of its own. */
+function file(name: string, lines: string[]): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+/** A SteVe WebSocketLogger line written at local time `time` on 2026-10-25 ('02:50:00,000'). */
+const steve = (time: string, verb: 'Received' | 'Sending', frame: unknown[]) =>
+  `[INFO ] 2026-10-25 ${time} de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=cp001, sessionId=3df7] ${verb}: ${JSON.stringify(frame)}`;
+
+/** A JSON line of CP-1 with the time text `timestamp`. */
+const jsonLine = (timestamp: string, frame: unknown[], timeKey = 'timestamp') => JSON.stringify({ [timeKey]: timestamp, chargeBoxId: 'CP-1', direction: 'in', message: frame });
+
+const status = (id: string, state: string, errorCode = 'NoError') => [2, id, 'StatusNotification', { connectorId: 1, errorCode, status: state }];
+const heartbeat = (id: string) => [2, id, 'Heartbeat', {}];
+
+/** Ingests `paths` in one run with zone-less times read in Europe/Berlin; `db` is the caller's to read and close. */
+async function ingestBerlin(paths: string[], config: Partial<IngestConfig> = {}, db?: Database) {
+  return ingestTraced(paths, config, db, tz);
+}
+
+const receivedTimes = (run: Awaited<ReturnType<typeof ingestBerlin>>) => run.stored.messages.map((m) => (m['received_at'] as Date).toISOString());
+
+/** Pieces of the run read by the steve-log parser. */
+const stevePieces = (run: Awaited<ReturnType<typeof ingestBerlin>>) => run.traced.filter((line) => line.startsWith('[trace] ingest/parse_steve_log ')).length;
+
+describe('zone-less times in the hour a fall-back repeats, placed by file order', { timeout: 30_000 }, () => {
+  it('steve-log: the hour before the clock goes back is summer time, after it standard time, and a fault across it lasts 20 minutes', async () => {
+    const path = file('steve.log', [
+      steve('01:50:00,000', 'Received', status('s1', 'Available')),
+      steve('02:50:00,000', 'Received', status('s2', 'Faulted', 'GroundFailure')),
+      steve('02:10:00,000', 'Received', status('s3', 'Available')),
+      steve('03:05:00,000', 'Received', heartbeat('h1')),
+    ]);
+    const db = await Database.open(':memory:');
+    try {
+      const run = await ingestBerlin([path], {}, db);
+      expect(receivedTimes(run)).toEqual(['2026-10-24T23:50:00.000Z', '2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T02:05:00.000Z']);
+      const episodes = await runResult(db, 'episodes');
+      expect(episodes.map((e) => ({ error_code: e['error_code'], started_at: e['started_at'], ended_at: e['ended_at'], duration_s: e['duration_s'], open: e['open'] }))).toEqual([
+        { error_code: 'GroundFailure', started_at: new Date('2026-10-25T00:50:00Z'), ended_at: new Date('2026-10-25T01:10:00Z'), duration_s: 1200, open: false },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('steve-log: an answer logged just after the clock went back pairs with the CALL logged just before', async () => {
+    const path = file('steve.log', [
+      steve('02:59:58,000', 'Sending', [2, 'u1', 'UnlockConnector', { connectorId: 1 }]),
+      steve('02:00:01,000', 'Received', [3, 'u1', { status: 'Unlocked' }]),
+    ]);
+    const run = await ingestBerlin([path]);
+    expect(receivedTimes(run)).toEqual(['2026-10-25T00:59:58.000Z', '2026-10-25T01:00:01.000Z']);
+    expect(run.stored.remote_commands).toMatchObject([
+      { action: 'UnlockConnector', requested_at: new Date('2026-10-25T00:59:58Z'), answered_at: new Date('2026-10-25T01:00:01Z'), outcome: 'Unlocked' },
+    ]);
+  });
+
+  it('steve-log: a line a few ms before the one above it is not the clock going back', async () => {
+    const path = file('steve.log', [
+      steve('01:50:00,000', 'Received', status('s1', 'Available')),
+      steve('02:40:00,500', 'Received', status('s2', 'Faulted', 'GroundFailure')),
+      steve('02:40:00,480', 'Received', heartbeat('h1')),
+      steve('02:50:00,000', 'Received', heartbeat('h2')),
+      steve('02:10:00,000', 'Received', status('s3', 'Available')),
+      steve('03:05:00,000', 'Received', heartbeat('h3')),
+    ]);
+    expect(receivedTimes(await ingestBerlin([path]))).toEqual([
+      '2026-10-24T23:50:00.000Z',
+      '2026-10-25T00:40:00.500Z',
+      '2026-10-25T00:40:00.480Z',
+      '2026-10-25T00:50:00.000Z',
+      '2026-10-25T01:10:00.000Z',
+      '2026-10-25T02:05:00.000Z',
+    ]);
+  });
+
+  it('steve-log: a repeated hour in which the clock never goes back is the first pass throughout', async () => {
+    const path = file('steve.log', [
+      steve('02:05:00,000', 'Received', heartbeat('h1')),
+      steve('02:20:00,000', 'Received', heartbeat('h2')),
+      steve('02:55:00,000', 'Received', heartbeat('h3')),
+    ]);
+    expect(receivedTimes(await ingestBerlin([path]))).toEqual(['2026-10-25T00:05:00.000Z', '2026-10-25T00:20:00.000Z', '2026-10-25T00:55:00.000Z']);
+  });
+
+  it('steve-log: a fall-back that falls across two pieces of a large file is placed as in one piece', async () => {
+    // a heartbeat a minute through both passes of the hour and 03:00-03:09: 130 lines of ~190 bytes in 4 KB pieces
+    const minutes = (from: number, to: number, hour: string) => Array.from({ length: to - from }, (_, i) => `${hour}:${String(from + i).padStart(2, '0')}:00,000`);
+    const times = [...minutes(0, 60, '02'), ...minutes(0, 60, '02'), ...minutes(0, 10, '03')];
+    const path = file('steve.log', times.map((time, i) => steve(time, 'Received', heartbeat(`h${i + 1}`))));
+    const run = await ingestBerlin([path], { pieceBytes: 4096 });
+    expect(stevePieces(run)).toBeGreaterThan(4);
+    const utc = (hour: number, minute: number) => `2026-10-25T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`;
+    expect(receivedTimes(run)).toEqual([
+      ...Array.from({ length: 60 }, (_, m) => utc(0, m)),
+      ...Array.from({ length: 60 }, (_, m) => utc(1, m)),
+      ...Array.from({ length: 10 }, (_, m) => utc(2, m)),
+    ]);
+  });
+
+  it('steve-log: each file of a batch staged together is placed on its own', async () => {
+    const a = file('a.log', [steve('02:50:00,000', 'Received', heartbeat('a1')), steve('02:10:00,000', 'Received', heartbeat('a2'))]);
+    const b = file('b.log', [steve('02:20:00,000', 'Received', heartbeat('b1'))]);
+    const run = await ingestBerlin([a, b]);
+    expect(stevePieces(run)).toBe(1);
+    expect(receivedTimes(run)).toEqual(['2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T00:20:00.000Z']);
+  });
+
+  it('ocpp-jsonl: each file of a batch read together by the JSON reader is placed on its own', async () => {
+    const a = file('a.jsonl', [jsonLine('2026-10-25T02:50:00', heartbeat('a1')), jsonLine('2026-10-25T02:10:00', heartbeat('a2'))]);
+    const b = file('b.jsonl', [jsonLine('2026-10-25T02:20:00', heartbeat('b1'))]);
+    const run = await ingestBerlin([a, b]);
+    expect(run).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(receivedTimes(run)).toEqual(['2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T00:20:00.000Z']);
+  });
+
+  it('frames-csv: zone-less times across the fall-back', async () => {
+    const path = file('frames.csv', [
+      'timestamp,id,action,msg',
+      `2026-10-25 02:59:58,CP-1,UnlockConnector,"${JSON.stringify([2, 'u1', 'UnlockConnector', { connectorId: 1 }]).replaceAll('"', '""')}"`,
+      `2026-10-25 02:00:01,CP-1,,"${JSON.stringify([3, 'u1', { status: 'Unlocked' }]).replaceAll('"', '""')}"`,
+    ]);
+    const run = await ingestBerlin([path]);
+    expect(receivedTimes(run)).toEqual(['2026-10-25T00:59:58.000Z', '2026-10-25T01:00:01.000Z']);
+    expect(run.stored.remote_commands).toMatchObject([{ action: 'UnlockConnector', outcome: 'Unlocked' }]);
+  });
+
+  it('status-csv: the reported and the received times across the fall-back, each column by its own order', async () => {
+    const path = file('status.csv', [
+      'chargeBoxId,connectorId,status,errorCode,timestamp,receivedAt',
+      'CP-1,1,Available,NoError,2026-10-25 01:50:00,2026-10-25 01:50:01',
+      'CP-1,1,Faulted,GroundFailure,2026-10-25 02:50:00,2026-10-25 02:50:01',
+      'CP-1,1,Available,NoError,2026-10-25 02:10:00,2026-10-25 02:10:01',
+    ]);
+    const run = await ingestBerlin([path]);
+    const iso = (value: unknown) => (value as Date).toISOString();
+    expect(run.stored.status_notifications.map((s) => [iso(s['reported_at']), iso(s['received_at']), iso(s['effective_at'])])).toEqual([
+      ['2026-10-24T23:50:00.000Z', '2026-10-24T23:50:01.000Z', '2026-10-24T23:50:00.000Z'],
+      ['2026-10-25T00:50:00.000Z', '2026-10-25T00:50:01.000Z', '2026-10-25T00:50:00.000Z'],
+      ['2026-10-25T01:10:00.000Z', '2026-10-25T01:10:01.000Z', '2026-10-25T01:10:00.000Z'],
+    ]);
+  });
+
+  it('ocpp-jsonl: the JSON reader path, the line-by-line path and lines read beside the JSON reader store the same times', async () => {
+    // 50 heartbeats first (01:00-01:49 CEST), the lines whose keys the JSON reader is told to read
+    const before = Array.from({ length: 50 }, (_, m) => jsonLine(`2026-10-25T01:${String(m).padStart(2, '0')}:00`, heartbeat(`b${m}`)));
+    const lines = (secondKey: string) => [
+      ...before,
+      jsonLine('2026-10-25T01:50:00', status('s1', 'Available')),
+      jsonLine('2026-10-25T02:50:00', status('s2', 'Faulted', 'GroundFailure'), secondKey),
+      jsonLine('2026-10-25T02:10:00', status('s3', 'Available')),
+      jsonLine('2026-10-25T03:05:00', heartbeat('h1')),
+    ];
+    const expected = ['2026-10-24T23:50:00.000Z', '2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T02:05:00.000Z'];
+    const path = file('fold.jsonl', lines('timestamp'));
+
+    const direct = await ingestBerlin([path]);
+    expect(direct).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(receivedTimes(direct).slice(0, 2)).toEqual(['2026-10-24T23:00:00.000Z', '2026-10-24T23:01:00.000Z']);
+    expect(receivedTimes(direct).slice(50)).toEqual(expected);
+
+    const lineByLine = await ingestBerlin([path], { readJsonDirectly: false });
+    expect(lineByLine).toMatchObject({ directPieces: 0, linePieces: 1 });
+    expect(lineByLine.stored).toEqual(direct.stored);
+
+    // the first-pass line under a key the first lines do not use: the JSON reader cannot take it, the line reader
+    // reads it beside the reader's rows
+    const beside = await ingestBerlin([file('beside.jsonl', lines('receivedAt'))]);
+    expect(beside).toMatchObject({ directPieces: 1, linePieces: 1 });
+    expect(receivedTimes(beside)).toEqual(receivedTimes(direct));
+    expect(beside.stored.status_notifications.map((s) => (s['effective_at'] as Date).toISOString())).toEqual(expected.slice(0, 3));
+  });
+
+  it('ocpp-jsonl: a time with Z or an offset is left as written, and is not taken for a local time going back', async () => {
+    const path = file('zones.jsonl', [
+      jsonLine('2026-10-25T02:30:00', heartbeat('h1')),
+      jsonLine('2026-10-25T01:20:00Z', heartbeat('h2')),
+      jsonLine('2026-10-25T02:40:00+01:00', heartbeat('h3')),
+      jsonLine('2026-10-25T02:45:00', heartbeat('h4')),
+    ]);
+    const run = await ingestBerlin([path]);
+    expect(run.directPieces).toBe(1);
+    expect(receivedTimes(run)).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-25T01:20:00.000Z', '2026-10-25T01:40:00.000Z', '2026-10-25T00:45:00.000Z']);
+  });
+});
