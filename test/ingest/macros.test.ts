@@ -68,3 +68,39 @@ describe('csv_tiled_fields', () => {
     });
   }
 });
+
+describe('parse_time on zone-less times', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await Database.open(':memory:');
+  });
+  afterAll(() => db.close());
+
+  // the shapes plain_local_time reads by one pattern test, and texts beside them that only the regular expressions
+  // may read: each as parse_time reads it in Europe/Berlin (UTC+1 in March)
+  const cases: [string, string | null][] = [
+    ['2026-03-02 10:00:00', '2026-03-02T09:00:00.000Z'],
+    ['2026-03-02T10:00:00', '2026-03-02T09:00:00.000Z'],
+    ['2026-03-02 10:00:00.123', '2026-03-02T09:00:00.123Z'],
+    ['2026-03-02T10:00:00.123', '2026-03-02T09:00:00.123Z'],
+    ['2026-03-02 10:00:00.12', '2026-03-02T09:00:00.120Z'],
+    [' 2026-03-02 10:00:00', '2026-03-02T09:00:00.000Z'],
+    ['2026-03-02t10:00:00', '2026-03-02T09:00:00.000Z'],
+    ['1999-03-02 10:00:00', '1999-03-02T09:00:00.000Z'],
+    ['2026-03-02 10:00:00 UTC', '2026-03-02T10:00:00.000Z'],
+    ['2026-03-02 10:00:00+02:00', '2026-03-02T08:00:00.000Z'],
+    ['2026-13-02 10:00:00', null],
+    ['2026-02-30 10:00:00.000', null],
+    ['2026-03-02 1\t:00:00', null],
+    ['2026-03-02 10:00:0 ', null],
+    ['2026-03-02 10:00:0x', null],
+  ];
+
+  it('reads each as the ISO shapes say, whichever test takes it', async () => {
+    const rows = await db.all<{ text: string; at: Date | null }>(
+      `select text, parse_time(text, 'Europe/Berlin') as at from unnest($texts) with ordinality t(text, i) order by i`,
+      { texts: duckdb.listValue(cases.map(([text]) => text)) },
+    );
+    expect(rows.map((r) => [r.text, r.at === null ? null : r.at.toISOString()])).toEqual(cases);
+  });
+});
