@@ -246,6 +246,53 @@ describe('alerts', { timeout: 60_000 }, () => {
     }
   });
 
+  test('data that misses seconds of either window is measured against the count as it reads, and the message names no scaling', async () => {
+    const ending = (code: string, n: number) =>
+      Array.from({ length: n }, (_, i) => fault(`03-02 08:${String(i).padStart(2, '0')}`, 1, code, `CP-${String(i + 1).padStart(2, '0')}`)).flat();
+    const message = (code: string, episodes: number, previous: number, rise: string) =>
+      `${code}: ${episodes} episodes in this window against ${previous} in the previous one (${rise}), most on CP-01 (1), CP-02 (1), CP-03 (1) — ` +
+      'look for a cause they share (firmware, site power, weather, a vehicle model)';
+
+    /** The alerts of `windows` on a database of its own holding `rows`. */
+    const alertsOn = async (rows: StatusRow[], windows: AnalysisWindow[]) => {
+      const own = await freshDb();
+      try {
+        await statuses(own, rows);
+        const lists: Alert[][] = [];
+        for (const window of windows) lists.push(await buildAlerts(own, { window, config: {} }));
+        return lists;
+      } finally {
+        own.close();
+      }
+    };
+    const anchor = (at: string): StatusRow => ({ at, station: 'ANCHOR', connector: 1, status: 'Available' });
+
+    // the data begins 3 s into the previous day: 10 there are 10 a day (10.0003), and 20 are +10, +100 %
+    const [late] = await alertsOn([anchor('03-01 00:00:03'), anchor('03-03 00:00'), ...episodes('03-01', 10, 'OverVoltage'), ...episodes('03-02', 20, 'OverVoltage')], [secondDay]);
+    expect(late!.map((a) => [a.error_code, a.message])).toEqual([['OverVoltage', message('OverVoltage', 20, 10, '+10, +100%')]]);
+    expect(late![0]!.evidence).toMatchObject({ previous_episodes: 10, previous_coverage: 1, baseline_episodes: 10, rise: 10, rise_pct: 100 });
+
+    // the data ends 10 s before the window does (a nightly run whose last log line came just before midnight):
+    // 20 against 10 reads as it is, not as "10.0 over the length this window covers (+10.0, ...)"
+    const early = await alertsOn(
+      [anchor('03-01 00:00'), anchor('03-02 23:59:50'), ...episodes('03-01', 10, 'OverVoltage'), ...episodes('03-02', 20, 'OverVoltage')],
+      [secondDay, { from: secondDay.from, to: null }],
+    );
+    for (const list of early) {
+      expect(list.map((a) => [a.error_code, a.message])).toEqual([['OverVoltage', message('OverVoltage', 20, 10, '+10, +100%')]]);
+      expect(list[0]!.evidence).toMatchObject({ previous_episodes: 10, baseline_episodes: 10, rise: 10, rise_pct: 100 });
+    }
+
+    // the data ends at noon: the previous day's 10 are 5 over the half of this one the data covers, which the
+    // message says
+    const [noon] = await alertsOn([anchor('03-01 00:00'), anchor('03-02 12:00'), ...episodes('03-01', 10, 'OverVoltage'), ...ending('OverVoltage', 20)], [secondDay]);
+    expect(noon!.map((a) => a.message)).toEqual([
+      'OverVoltage: 20 episodes in this window against 10 in the previous one, whose data covers 100% of it: 5 over the 50% of this window the data covers (+15, +300%), ' +
+        'most on CP-01 (1), CP-02 (1), CP-03 (1) — look for a cause they share (firmware, site power, weather, a vehicle model)',
+    ]);
+    expect(noon![0]!.evidence).toMatchObject({ previous_episodes: 10, previous_coverage: 1, baseline_episodes: 5, rise: 15, rise_pct: 300 });
+  });
+
   test('a rise of fewer than 10 episodes, or of less than 50 %, does not alert', async () => {
     // 10 -> 19: +90 % but only +9
     await statuses(db, [...episodes('03-01', 10, 'UnderVoltage'), ...episodes('03-02', 19, 'UnderVoltage')]);
