@@ -7,15 +7,19 @@
 -- are in the later offset. A file whose clock does not go back within the hour is in the earlier offset throughout
 -- (the first occurrence, as java.time and Python's fold=0 read it). The 60 s let logging threads write a few ms out
 -- of order without that counting as the clock going back.
+-- A status-csv's reported time is the charger's, whose column need not be in order (a queued replay comes late)
+-- and whose row has a received time (with Z, or placed here): when it has one, the reported time is of the later
+-- pass unless that is more than $max_ahead_s after it (what plausible_time would reject), else of the earlier one;
+-- only a row without a received time is placed by the order of its column.
 -- A large file is staged in pieces, one after another, and a fall-back may fall across two: $carried is what its
 -- earlier pieces saw of each repeated hour (fold_state), as JSON; '[]' for a file's first piece or a batch of files.
 -- Times not read in the zone (Z, an offset), and times of a spring-forward gap (which a server clock does not write),
 -- are left as read.
 create or replace table stage_folds as
 with local_times as (
-    select line_no, 'received' as part, local_at from stage_parsed where local_at is not null
+    select line_no, 'received' as part, local_at, null::timestamptz as received_at from stage_parsed where local_at is not null
     union all
-    select line_no, 'reported' as part, reported_local as local_at from stage_parsed where reported_local is not null
+    select line_no, 'reported' as part, reported_local as local_at, received_at from stage_parsed where reported_local is not null
 ),
 minutes as (
     -- each local minute the times fall in, with the zone's offsets 3 h before and after the instant DuckDB reads it
@@ -55,6 +59,7 @@ placed as (
         t.line_no,
         t.part,
         t.local_at,
+        t.received_at,
         f.fold_at,
         f.offset_before,
         f.offset_after,
@@ -78,6 +83,16 @@ passed as (
         *,
         carried_back or coalesce(line_no >= min(line_no) filter (where stepped_back) over (partition by staged_file_id(0, line_no), part, fold_at), false) as second_pass
     from stepped
+),
+by_order as (
+    select *, timezone('UTC', local_at - case when second_pass then offset_after else offset_before end) as ordered_at
+    from passed
+),
+by_received as (
+    -- a reported time beside its row's received time: as placed here when it is in a repeated hour, else as read
+    select o.*, coalesce(r.ordered_at, o.received_at) as row_received_at
+    from by_order o
+    left join by_order r on o.part = 'reported' and r.part = 'received' and r.line_no = o.line_no
 )
 select
     line_no,
@@ -87,6 +102,11 @@ select
     carried_latest,
     carried_back,
     stepped_back,
-    timezone('UTC', local_at - case when second_pass then offset_after else offset_before end) as instant,
+    case
+        when part = 'reported' and row_received_at is not null then
+            case when timezone('UTC', local_at - offset_after) <= row_received_at + to_seconds($max_ahead_s)
+                then timezone('UTC', local_at - offset_after) else timezone('UTC', local_at - offset_before) end
+        else ordered_at
+    end as instant,
     instant is distinct from timezone($tz, local_at) as moved
-from passed
+from by_received

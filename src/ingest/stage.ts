@@ -94,7 +94,7 @@ export async function stageFile(writer: Database, staging: StagingArea, input: S
   else await numberUnreadableLines(db, read);
   if (!input.gzipComplete && input.lastPiece) await db.runNamed('ingest/reject_cut_line');
   const statusRows = input.detected.format === 'status-csv';
-  await placeRepeatedHours(db, input.tz, input.folds, statusRows ? 'status rows' : 'lines');
+  await placeRepeatedHours(db, input, input.folds, statusRows ? 'status rows' : 'lines');
   return statusRows ? storeStatusRows(writer, staging, input) : storeFrames(writer, staging, input);
 }
 
@@ -122,12 +122,18 @@ async function zoneParams(db: Database, tz: string): Promise<{ tz: string; zone_
 /**
  * Gives the piece's zone-less times in a repeated hour of the zone the instant their file's order says they stand
  * for (stage_folds), in the relations the piece is staged in (`staged`): stage_parsed for the line-by-line paths, its
- * reported times too for status rows, the JSON reader's rows, and the lines read beside them. `carry` is the file's,
- * across its pieces; none for a batch of small files, which are never cut in pieces.
+ * reported times too for status rows (by their row's received time when it has one, within config.maxClockAheadS),
+ * the JSON reader's rows, and the lines read beside them. `carry` is the file's, across its pieces; none for a batch
+ * of small files, which are never cut in pieces.
  */
-async function placeRepeatedHours(db: Database, tz: string, carry: FoldCarry | undefined, staged: 'lines' | 'status rows' | 'json reader' | 'json reader and lines'): Promise<void> {
+async function placeRepeatedHours(
+  db: Database,
+  { tz, config }: Pick<StageInput, 'tz' | 'config'>,
+  carry: FoldCarry | undefined,
+  staged: 'lines' | 'status rows' | 'json reader' | 'json reader and lines',
+): Promise<void> {
   if (!(await zoneFolds(db, tz))) return;
-  await db.runNamed('ingest/stage_folds', { tz, carried: JSON.stringify(carry?.hours ?? []) });
+  await db.runNamed('ingest/stage_folds', { tz, carried: JSON.stringify(carry?.hours ?? []), max_ahead_s: config.maxClockAheadS });
   const hours = await db.allNamed<FoldCarry['hours'][number] & { moved: number }>('ingest/fold_state');
   if (carry) {
     const seen = hours.map(({ moved: _, ...hour }) => hour);
@@ -230,7 +236,7 @@ async function readJsonDirectly(db: Database, input: StageInput, read: ReadParam
     await db.runNamed('ingest/drop_stage_json');
     return false;
   }
-  await placeRepeatedHours(db, input.tz, input.folds, oddLines.length > 0 ? 'json reader and lines' : 'json reader');
+  await placeRepeatedHours(db, input, input.folds, oddLines.length > 0 ? 'json reader and lines' : 'json reader');
   return true;
 }
 
@@ -343,7 +349,7 @@ export async function stageBatch(writer: Database, staging: StagingArea, batch: 
     return { unusable };
   }
   await numberDirectRead(db, 0);
-  await placeRepeatedHours(db, batch.tz, undefined, 'json reader');
+  await placeRepeatedHours(db, batch, undefined, 'json reader');
   const total = await storeFrames(writer, staging, { fileId: batch.firstFileId, tz: batch.tz, config: batch.config }, { unpacked: true });
   const pieces = batch.files.map((f): PieceCounts => ({ lines: f.lines.lines, accepted: f.lines.lines, skipped: 0, rejected: 0 }));
   const lines = pieces.reduce((sum, f) => sum + f.lines, 0);

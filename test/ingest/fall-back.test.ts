@@ -156,6 +156,28 @@ describe('zone-less times in the hour a fall-back repeats, placed by file order'
     ]);
   });
 
+  it("status-csv: a zone-less reported time is placed by its row's received time, not by the order of the reported column", async () => {
+    // a received time written with Z; a charger's queued replay (02:05, received at 02:40) and the row after it; and,
+    // once the server's clock went back, a row of the second pass
+    const absolute = file('absolute.csv', ['chargeBoxId,connectorId,status,errorCode,timestamp,receivedAt', 'CP-2,1,Available,NoError,2026-10-25 02:20:00,2026-10-25T01:20:01Z']);
+    const replayed = file('replayed.csv', [
+      'chargeBoxId,connectorId,status,errorCode,timestamp,receivedAt',
+      'CP-1,1,Available,NoError,2026-10-25 02:30:00,2026-10-25 02:30:01',
+      'CP-1,1,Faulted,GroundFailure,2026-10-25 02:05:00,2026-10-25 02:40:00',
+      'CP-1,1,Available,NoError,2026-10-25 02:45:00,2026-10-25 02:45:01',
+      'CP-1,1,Available,NoError,2026-10-25 02:10:00,2026-10-25 02:10:01',
+    ]);
+    const run = await ingestBerlin([absolute, replayed]);
+    const iso = (value: unknown) => (value as Date).toISOString();
+    expect(run.stored.status_notifications.map((s) => [s['station_id'], iso(s['reported_at']), iso(s['received_at']), iso(s['effective_at']), s['effective_source']])).toEqual([
+      ['CP-2', '2026-10-25T01:20:00.000Z', '2026-10-25T01:20:01.000Z', '2026-10-25T01:20:00.000Z', 'reported'],
+      ['CP-1', '2026-10-25T00:30:00.000Z', '2026-10-25T00:30:01.000Z', '2026-10-25T00:30:00.000Z', 'reported'],
+      ['CP-1', '2026-10-25T00:05:00.000Z', '2026-10-25T00:40:00.000Z', '2026-10-25T00:05:00.000Z', 'reported'],
+      ['CP-1', '2026-10-25T00:45:00.000Z', '2026-10-25T00:45:01.000Z', '2026-10-25T00:45:00.000Z', 'reported'],
+      ['CP-1', '2026-10-25T01:10:00.000Z', '2026-10-25T01:10:01.000Z', '2026-10-25T01:10:00.000Z', 'reported'],
+    ]);
+  });
+
   it('ocpp-jsonl: the JSON reader path, the line-by-line path and lines read beside the JSON reader store the same times', async () => {
     // 50 heartbeats first (01:00-01:49 CEST), the lines whose keys the JSON reader is told to read
     const before = Array.from({ length: 50 }, (_, m) => jsonLine(`2026-10-25T01:${String(m).padStart(2, '0')}:00`, heartbeat(`b${m}`)));
