@@ -107,3 +107,53 @@ describe('CSV records that span lines (a quoted field holding a line break, RFC 
     expect(cut.counts).toEqual([40_000, 1, 1]);
   });
 });
+
+describe('a frames CSV split without the regular expression where it can be', () => {
+  // a line with no quote, or with one quoted field last whose quotes come in pairs, is split by its delimiters;
+  // every other line by the regular expression: each line must come out as that expression reads it
+  it('reads each line as RFC 4180 quoting says', async () => {
+    const at = (second: number) => `2026-03-02T10:00:${String(second).padStart(2, '0')}Z`;
+    const lines = [
+      'timestamp,id,action,msg',
+      `${at(1)},CP-1,Heartbeat,"[2,""h1"",""Heartbeat"",{}]"`,
+      `${at(2)},CP-1,,"[3,""h1"",{""currentTime"":""${at(2)}""}]"`,
+      `"${at(3)}",CP-1,Heartbeat,"[2,""h2"",""Heartbeat"",{}]"`,
+      `${at(4)},CP-1,Heartbeat, "[2,""h3"",""Heartbeat"",{}]"`,
+      `${at(5)},CP-1,Heartbeat,"[2,""h4"",""Heart"beat"",{}]"`,
+      `${at(6)},CP-1,Heartbeat,"[2,""h5"",""Heartbeat"",{}]"\r`,
+      `${at(7)},CP-1,Heartbeat,`,
+      '"x",a,b,c',
+      `${at(9)},CP-1,Heartbeat,""`,
+      `${at(10)},CP-1,Heartbeat,"`,
+      `a,${at(11)},CP-1,Heartbeat,"[2,""h6"",""Heartbeat"",{}]"`,
+      `${at(12)},CP-1,DataTransfer,"${JSON.stringify([2, 'h7', 'DataTransfer', { vendorId: 'x', data: 'b,c "d"' }]).replaceAll('"', '""')}"`,
+      `${at(13)},CP-Ü,Heartbeat,"[2,""ü1"",""Heartbeat"",{}]"`,
+      `${at(14)},CP-1,Heartbeat,"[2,""h8"",""Heartbeat"",{}]" `,
+      `${at(15)},CP-1,Heartbeat,[2,1,2]`,
+    ];
+    const path = join(tempDir(), 'frames.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const run = await ingestTraced([path]);
+    expect(run.stored.rejects.map((r) => [r['line_no'], r['reason']])).toEqual([
+      [5, 'bad quoting'],
+      [6, 'bad quoting'],
+      [8, 'no OCPP-J frame'],
+      [9, 'timestamp is not a time: x'],
+      [10, 'no OCPP-J frame'],
+      [11, 'bad quoting'],
+      [12, 'wrong column count: 5 fields, the header has 4'],
+      [15, 'bad quoting'],
+      [16, 'wrong column count: 6 fields, the header has 4'],
+    ]);
+    expect(run.messages.map((m) => [m.line_no, m.unique_id, m.action])).toEqual([
+      [2, 'h1', 'Heartbeat'],
+      [3, 'h1', 'Heartbeat'],
+      [4, 'h2', 'Heartbeat'],
+      [7, 'h5', 'Heartbeat'],
+      [13, 'h7', 'DataTransfer'],
+      [14, 'ü1', 'Heartbeat'],
+    ]);
+    // the pairs of quotes in a quoted field are one quote each: a quote inside a JSON text, escaped
+    expect(run.stored.messages.find((m) => m['unique_id'] === 'h7')?.['payload']).toBe('{"vendorId":"x","data":"b,c \\"d\\""}');
+  });
+});
