@@ -18,33 +18,13 @@ marked as (
         line_no <= $header_line or line_no in (select base + h from unnest(($bases::bigint[])[2:]) t(base), range(1, $header_line + 1) r(h)) or blank_line(line) as skip
     from lines
 ),
-plain as (
-    -- the raw fields of the two shapes most lines have, split without the regular expression: no quote at all, or
-    -- one quoted field last (a frame: timestamp,id,action,"[2,""a1"",...]") whose inner quotes all come in pairs and
-    -- which begins right after a delimiter. Each is what the expression makes of it (~1.8 s less per million lines of
-    -- a frames CSV); every other line is left to the expression
-    select
-        *,
-        case
-            when skip then null
-            when not contains(line, '"') then string_split(line, $delimiter)
-            when (first_quote = 1 or substr(line, first_quote - 1, 1) = $delimiter)
-                    and suffix(line, '"') and length(line) > first_quote
-                    and not contains(replace(substr(line, first_quote + 1, length(line) - first_quote - 1), '""', ''), '"')
-                then list_concat(
-                    case when first_quote = 1 then []::varchar[] else string_split(left(line, first_quote - 2), $delimiter) end,
-                    [substr(line, first_quote)]
-                )
-        end as plain_fields
-    from (select *, strpos(line, '"') as first_quote from marked)
-),
 matched as (
-    select *, case when not skip and plain_fields is null then regexp_extract_all(line || $delimiter, $field_re) end as matches
-    from plain
+    select *, case when not skip then regexp_extract_all(line || $delimiter, $field_re) end as matches
+    from marked
 ),
 split as (
     -- lines that quote correctly, split into raw fields
-    select line_no, line, skip, coalesce(plain_fields, csv_tiled_fields(matches, line, $delimiter)) as raw_fields
+    select line_no, line, skip, csv_tiled_fields(matches, line, $delimiter) as raw_fields
     from matched
 ),
 judged as (

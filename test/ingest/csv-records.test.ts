@@ -108,10 +108,9 @@ describe('CSV records that span lines (a quoted field holding a line break, RFC 
   });
 });
 
-describe('a frames CSV split without the regular expression where it can be', () => {
-  // a line with no quote, or with one quoted field last whose quotes come in pairs, is split by its delimiters;
-  // every other line by the regular expression: each line must come out as that expression reads it
-  it('reads each line as RFC 4180 quoting says', async () => {
+describe('frames CSV lines at the edges of RFC 4180 quoting', () => {
+  // a quoted field must follow its delimiter at once and end the field; its inner quotes come in pairs
+  it('are read or rejected as the quoting says', async () => {
     const at = (second: number) => `2026-03-02T10:00:${String(second).padStart(2, '0')}Z`;
     const lines = [
       'timestamp,id,action,msg',
