@@ -10,8 +10,9 @@
 -- both are covered whole. The baseline is taken to one decimal, as the message and evidence give it: data that
 -- begins or ends a few seconds into a window scales 10 to 10.0003 or 9.9988, which must neither stop a rise of 10
 -- from alerting nor make the message name a scaling it did not show. A previous window the data covers less than
--- $alert_rise_min_coverage of ($window_length_s) is no baseline, and no code rises from it: a window before the data began, or one the first
--- export reached only at its end, says nothing of how often a code was raised there. evidence is JSON text.
+-- $alert_rise_min_coverage of ($window_length_s) is no baseline, and no code rises from it: a window before the data
+-- began, or one the first export reached only at its end, says nothing of how often a code was raised there.
+-- evidence is JSON text.
 with current_conditions as (
     -- this window
     select *
@@ -55,11 +56,11 @@ measured as (
         *,
         episodes - baseline as rise,
         round(least($previous_covered_s / $window_length_s, 1), 4) as previous_coverage,
-        round(100 * least($previous_covered_s / $window_length_s, 1), 1) as previous_coverage_pct,
-        round(100 * least($current_covered_s / $window_length_s, 1), 1) as current_coverage_pct,
-        -- whole counts as they are, a scaled baseline to one decimal (it is one already; the rise, in binary, may not be)
-        case when baseline = round(baseline) then cast(cast(baseline as bigint) as varchar) else cast(baseline as varchar) end as baseline_text,
-        case when round(episodes - baseline, 1) = round(episodes - baseline) then cast(cast(round(episodes - baseline) as bigint) as varchar) else cast(round(episodes - baseline, 1) as varchar) end as rise_text
+        -- whole counts as they are, a scaled baseline and its rise to one decimal
+        one_decimal(100 * least($previous_covered_s / $window_length_s, 1)) as previous_coverage_pct,
+        one_decimal(100 * least($current_covered_s / $window_length_s, 1)) as current_coverage_pct,
+        one_decimal(baseline) as baseline_text,
+        one_decimal(episodes - baseline) as rise_text
     from compared
 ),
 rises as (
@@ -75,12 +76,10 @@ rises as (
             -- the scaling is named when it changed the count, and with this window's coverage when that is not whole
             case when baseline <> previous_episodes
                 then format(', whose data covers {}% of it: {} over the {}',
-                    case when previous_coverage_pct = round(previous_coverage_pct) then cast(cast(previous_coverage_pct as bigint) as varchar) else cast(previous_coverage_pct as varchar) end,
+                    previous_coverage_pct,
                     baseline_text,
-                    case when current_coverage_pct = 100 then 'length this window covers'
-                        else format('{}% of this window the data covers',
-                            case when current_coverage_pct = round(current_coverage_pct) then cast(cast(current_coverage_pct as bigint) as varchar) else cast(current_coverage_pct as varchar) end)
-                    end)
+                    case when current_coverage_pct = '100' then 'length this window covers'
+                        else format('{}% of this window the data covers', current_coverage_pct) end)
                 else '' end,
             rise_text,
             case when baseline > 0 then ', +' || cast(round(100.0 * rise / baseline) as bigint) || '%' else '' end,
