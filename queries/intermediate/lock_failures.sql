@@ -121,26 +121,40 @@ with_commands as (
     asof left join known_starts n
         on n.station_id = l.station_id and n.connector_id = l.connector_id and n.started_at >= l.ended_at
 ),
-signals as (
-    -- the evidence, one flag each
+contexts as (
+    -- when the cable was last known to stay in after a stop (Finishing, or a StopTransaction with no Available since)
+    -- and when it was last plugged in (Preparing)
     select
         *,
-        coalesce(status = 'Finishing' or status_before = 'Finishing'
-            or (not transaction_running and last_stopped_at is not null
-                and (last_available_at is null or last_available_at < last_stopped_at)), false) as after_stop,
-        coalesce(not transaction_running
-            and (status = 'Preparing' or status_before = 'Preparing'
-                or epoch(started_at) - epoch(last_authorized_at) <= $plug_in_window_s), false) as at_plug_in,
+        greatest(
+            case when status = 'Finishing' then status_started_at end,
+            case when status_before = 'Finishing' then status_before_since end,
+            case when not transaction_running and (last_available_at is null or last_available_at < last_stopped_at) then last_stopped_at end
+        ) as stopped_context_at,
         case
             when status = 'Preparing' then status_started_at
             when status_before = 'Preparing' then status_before_since
-            else last_authorized_at
-        end as plug_in_at,
+        end as preparing_at
+    from with_commands
+),
+signals as (
+    -- the evidence, one flag each. When both a stop and a plug-in come before the failure, the later one is its
+    -- context: a Preparing after the stop is a new plug-in (also one straight from Finishing, a driver starting
+    -- again), a stop after a Preparing ended the session that plug-in began. An Authorize alone never outweighs a
+    -- stop: a driver presents the card again to free a cable that stays locked
+    select
+        *,
+        stopped_context_at is not null and not coalesce(preparing_at > stopped_context_at, false) as after_stop,
+        coalesce(not transaction_running
+            and (preparing_at > stopped_context_at
+                or (stopped_context_at is null
+                    and (preparing_at is not null or epoch(started_at) - epoch(last_authorized_at) <= $plug_in_window_s))), false) as at_plug_in,
+        coalesce(preparing_at, last_authorized_at) as plug_in_at,
         full_duration_s >= $stuck_min_duration_s as long_lasting,
         coalesce(not open and epoch(ended_at) - epoch(last_reset_at) <= $reset_clear_s, false) as reset_cleared,
         coalesce(not open and epoch(ended_at) - epoch(last_unlocked_at) <= $unlock_clear_s, false) as unlock_freed,
         not open and full_duration_s <= $misuse_max_duration_s as cleared_quickly
-    from with_commands
+    from contexts
 ),
 weighed as (
     -- strong evidence for each side

@@ -85,6 +85,72 @@ describe('lock failures', { timeout: 30_000 }, () => {
     expect(await rows(db, 'remediation', ['resolution', 'unlock_freed'])).toEqual([{ resolution: 'remote unlock', unlock_freed: true }]);
   });
 
+  test('a Preparing after the stop makes a lock failure one at plug-in, also when no Available came between', async () => {
+    // connector 1: the charger's Finishing and Available after transaction 5 were lost; two hours later a new plug-in.
+    // connector 2: Finishing straight to Preparing, a driver starting again without unplugging
+    await transactions(db, [
+      { connector: 1, id: 5, start: '09:00', stop: '10:00' },
+      { connector: 2, id: 6, start: '10:00', stop: '11:00' },
+    ]);
+    await statuses(db, [
+      { at: '08:59', connector: 1, status: 'Available' },
+      { at: '09:00', connector: 1, status: 'Charging' },
+      { at: '12:00:00', connector: 1, status: 'Preparing' },
+      { at: '12:00:10', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '12:00:40', connector: 1, status: 'Available' },
+      { at: '10:00', connector: 2, status: 'Charging' },
+      { at: '11:00:02', connector: 2, status: 'Finishing' },
+      { at: '11:03:00', connector: 2, status: 'Preparing' },
+      { at: '11:03:08', connector: 2, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '11:03:40', connector: 2, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', ['connector_id', ...verdict, 'after_stop', 'at_plug_in', 'since_plug_in_s', 'since_stop_s', 'transaction_id'])).toEqual([
+      {
+        connector_id: 1, classification: 'driver_misuse', reason: 'raised 10 s after plug-in, no transaction running; cleared by itself after 30 s',
+        after_stop: false, at_plug_in: true, since_plug_in_s: 10, since_stop_s: null, transaction_id: null,
+      },
+      {
+        connector_id: 2, classification: 'driver_misuse', reason: 'raised 8 s after plug-in, no transaction running; cleared by itself after 32 s',
+        after_stop: false, at_plug_in: true, since_plug_in_s: 8, since_stop_s: null, transaction_id: null,
+      },
+    ]);
+    expect(await rows(db, 'lock_connectors', ['connector_id', 'failed_attempts'])).toEqual([
+      { connector_id: 1, failed_attempts: 1 },
+      { connector_id: 2, failed_attempts: 1 },
+    ]);
+  });
+
+  test('a stop after the plug-in, and an Authorize while Finishing (a driver freeing the cable), leave a lock failure after the stop', async () => {
+    // connector 1: transaction 7 started and stopped while the connector was still Preparing
+    // connector 2: after transaction 8 the driver presents the card again, as chargers ask to free a locked cable
+    await transactions(db, [
+      { connector: 1, id: 7, start: '09:00:30', stop: '09:05' },
+      { connector: 2, id: 8, start: '10:00:05', stop: '11:00' },
+    ]);
+    await messages(db, [{ at: '11:05:00', action: 'Authorize' }]);
+    await statuses(db, [
+      { at: '08:59', connector: 1, status: 'Available' },
+      { at: '09:00', connector: 1, status: 'Preparing' },
+      { at: '09:05:20', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '09:06:20', connector: 1, status: 'Available' },
+      { at: '09:59:50', connector: 2, status: 'Preparing' },
+      { at: '10:00:05', connector: 2, status: 'Charging' },
+      { at: '11:00:02', connector: 2, status: 'Finishing' },
+      { at: '11:05:10', connector: 2, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '11:06:10', connector: 2, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', ['connector_id', ...verdict, 'after_stop', 'at_plug_in', 'since_stop_s', 'transaction_id'])).toEqual([
+      {
+        connector_id: 1, classification: 'stuck_lock', reason: 'raised 20 s after transaction 7 stopped, cable not yet removed; cleared by itself after 60 s',
+        after_stop: true, at_plug_in: false, since_stop_s: 20, transaction_id: 7,
+      },
+      {
+        connector_id: 2, classification: 'stuck_lock', reason: 'raised 5 min after transaction 8 stopped, cable not yet removed; cleared by itself after 60 s',
+        after_stop: true, at_plug_in: false, since_stop_s: 310, transaction_id: 8,
+      },
+    ]);
+  });
+
   test('a long lock failure with no plug-in or transaction context counts as a stuck lock', async () => {
     await statuses(db, [
       { at: '11:00', connector: 2, status: 'Available' },
