@@ -34,8 +34,10 @@ flagged as (
         reported_at,
         reported_text,
         received_at,
-        coalesce(plausible_reported_at, received_at) as effective_at,
-        case when plausible_reported_at is not null then 'reported' else 'received' end as effective_source,
+        -- a row with no received time has a reported time parse_status_csv found plausible (which stage_folds may
+        -- have moved by an hour since)
+        coalesce(plausible_reported_at, received_at, reported_at) as effective_at,
+        case when plausible_reported_at is not null or received_at is null then 'reported' else 'received' end as effective_source,
         coalesce(status in ('Available', 'Preparing', 'Charging', 'SuspendedEVSE', 'SuspendedEV', 'Finishing', 'Reserved', 'Unavailable', 'Faulted'), false) as known_status,
         coalesce(error_code in (
             'ConnectorLockFailure', 'EVCommunicationError', 'GroundFailure', 'HighTemperature', 'InternalError',

@@ -345,6 +345,41 @@ describe('status-csv (semicolons, CRLF line ends, snake_case header)', () => {
   });
 });
 
+describe('a status-csv with no received column', () => {
+  // a charger that lost its clock reports 1970 after a reboot; one whose clock runs ahead reports the future. With no
+  // received time the row has no other time, so it is rejected, and the rows around it are kept
+  const path = join(tempDir(), 'support-export.csv');
+  const lines = [
+    'station,connectorId,status,errorCode,timestamp',
+    'CP-1,1,Faulted,GroundFailure,2026-03-02T10:00:00Z',
+    'CP-1,1,Faulted,GroundFailure,1970-01-01T00:00:05Z',
+    'CP-1,1,Available,NoError,1999-12-31T23:59:59Z',
+    'CP-1,1,Available,NoError,2099-01-01T00:00:00Z',
+    'CP-1,1,Available,NoError,2000-01-01T00:00:00Z',
+    'CP-1,1,Available,NoError,2026-03-02T10:05:00Z',
+  ];
+  writeFileSync(path, lines.join('\n') + '\n');
+  const { db, json } = ingest(path);
+
+  it('rejects a row whose only time is before 2000 or in the future, with the line and why', () => {
+    expect(json).toMatchObject({ status_notifications: 3, rejected: 3 });
+    expect(json.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [3, 'timestamp is before 2000 (a charger clock not set) and the row has no received time: 1970-01-01T00:00:05Z'],
+      [4, 'timestamp is before 2000 (a charger clock not set) and the row has no received time: 1999-12-31T23:59:59Z'],
+      [5, 'timestamp is in the future and the row has no received time: 2099-01-01T00:00:00Z'],
+    ]);
+  });
+
+  it('stores the other rows at their reported time', async () => {
+    const rows = await query(db, 'select line_no, status, effective_at, effective_source from status_notifications order by line_no');
+    expect(rows.map((r) => ({ ...r, effective_at: iso(r['effective_at']) }))).toEqual([
+      { line_no: 2, status: 'Faulted', effective_at: '2026-03-02T10:00:00.000Z', effective_source: 'reported' },
+      { line_no: 6, status: 'Available', effective_at: '2000-01-01T00:00:00.000Z', effective_source: 'reported' },
+      { line_no: 7, status: 'Available', effective_at: '2026-03-02T10:05:00.000Z', effective_source: 'reported' },
+    ]);
+  });
+});
+
 describe('steve-log', () => {
   const file = fixture('steve.log');
   const { db, json } = ingest(file, ['--tz', 'Europe/Berlin']);
