@@ -325,17 +325,27 @@ function detectFromHead(head: Head): Omit<Detected, 'gzip'> | undefined {
   return undefined;
 }
 
+/** A file that is not one the formats read, whatever --format says: `problem` says why without advice on options. */
+export class UnreadableFile extends CliError {
+  constructor(
+    message: string,
+    readonly problem: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The format of the file at `readPath`; messages name it `path` (a stream's copy by the name the user gave). */
 export async function detectFormat(readPath: string, requested: Format | 'auto', path = readPath): Promise<Detected> {
   const gzip = await isGzip(readPath);
   const head = await readLinesHead(readPath, gzip);
   const compressed = compressedHead(head.start, gzip, path);
-  if (compressed) throw new CliError(compressed);
+  if (compressed) throw new UnreadableFile(compressed, compressed);
   if (notUtf8Text(head.text)) {
-    throw new CliError(
+    const problem =
       `${terminalSafe(path)} does not read as UTF-8 text (UTF-16, or not text at all?). ` +
-        'Export it as UTF-8 (for UTF-16: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8), or leave it out of the inputs.',
-    );
+      'Export it as UTF-8 (for UTF-16: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8), or leave it out of the inputs.';
+    throw new UnreadableFile(problem, problem);
   }
   if (requested !== 'auto') {
     if (requested === 'frames-csv' || requested === 'status-csv') {
@@ -358,18 +368,21 @@ export async function detectFormat(readPath: string, requested: Format | 'auto',
   if (head.text.trim() === '') return { format: 'ocpp-jsonl', gzip, jsonKeys: jsonLinesKeys([]) };
   const detected = detectFromHead(head);
   if (!detected && head.gzipCut) {
-    throw new CliError(
-      `cannot recognise the format of ${terminalSafe(path)}: its gzip stream is cut short before its first lines end, so too little of it is left to tell.\n` +
-        'Pass --format to store what is left (the line it is cut in is then rejected), or leave the file out of the inputs.',
+    const problem = `cannot recognise the format of ${terminalSafe(path)}: its gzip stream is cut short before its first lines end, so too little of it is left to tell.`;
+    throw new UnreadableFile(
+      `${problem}\nPass --format to store what is left (the line it is cut in is then rejected), or leave the file out of the inputs.`,
+      problem,
     );
   }
   if (!detected) {
-    throw new CliError(
+    const hint = jsonNotInLines(head.text) ?? '';
+    throw new UnreadableFile(
       `cannot recognise the format of ${terminalSafe(path)}.\n` +
-        (jsonNotInLines(head.text) ?? '') +
+        hint +
         'Expected one of: ocpp-jsonl (JSON lines with timestamp, chargeBoxId, direction, message), ' +
         'frames-csv (CSV with timestamp, id, action, msg), status-csv (CSV with station, connectorId, status, errorCode, ...), ' +
         "steve-log (SteVe's steve.log). Pass --format to say which.",
+      `cannot recognise the format of ${terminalSafe(path)}: it is none of ocpp-jsonl, frames-csv, status-csv and steve-log.${hint ? ` ${hint.trim()}` : ''}`,
     );
   }
   return { ...detected, gzip };

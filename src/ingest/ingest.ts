@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { currentSchemaVersion, migrate, schemaVersion } from '../db/migrations.js';
 import { defaultIngestConfig, type IngestConfig } from './config.js';
-import { detectFormat, repeatedColumns, type Detected, type Format } from './detect.js';
+import { detectFormat, repeatedColumns, UnreadableFile, type Detected, type Format } from './detect.js';
 import { expandInputs, forEachPiece, gzipWhole, shownName, hashFile, inspectFile, inspectInto, readBytes, readsAsPattern, sameStat, type FileFacts, type FileStat, type InputFile, type LineShape } from './files.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
@@ -33,6 +33,11 @@ export interface IngestOptions {
   dryRun?: boolean;
   /** inputs that hold no supported file are a run of nothing rather than an error (a nightly inbox on a quiet night) */
   noFilesOk?: boolean;
+  /**
+   * told of each file that is not in a format the run reads (its problem), which the run then leaves out; without
+   * it such a file fails the run (a nightly inbox with a stray README must still publish the night)
+   */
+  onUnreadableFile?: (problem: string) => void;
 }
 
 export interface Reject {
@@ -92,7 +97,7 @@ export async function ingestFiles(db: Database, inputs: readonly string[], optio
   // the files the run reads: those listed, less the ones known unchanged by their stat once the run has looked
   const reading = { files: [] as readonly PlannedFile[] };
   try {
-    reading.files = await planFiles(inputs, options.format, () => spool.path(), options.noFilesOk ?? false);
+    reading.files = await planFiles(inputs, options, () => spool.path());
     return await ingestPlanned(db, reading, config, options, listedAtMs);
   } catch (error) {
     if (isOutOfDiskSpace(error)) throw await outOfDiskSpace(error, await runPlaces(db, options), runInput(reading.files));
@@ -538,15 +543,20 @@ class IngestRun {
   }
 }
 
-async function planFiles(inputs: readonly string[], format: Format | 'auto', spoolDir: () => Promise<string>, noFilesOk: boolean): Promise<PlannedFile[]> {
+async function planFiles(inputs: readonly string[], options: IngestOptions, spoolDir: () => Promise<string>): Promise<PlannedFile[]> {
+  const { format, onUnreadableFile } = options;
   const files = await expandInputs(inputs, spoolDir);
-  if (files.length === 0 && !noFilesOk) throw new CliError(`no supported files found in ${inputs.join(', ')} (looked for .jsonl .ndjson .json .csv .tsv .log .txt and their .gz)`, ExitCode.failure);
+  if (files.length === 0 && !options.noFilesOk) throw new CliError(`no supported files found in ${inputs.join(', ')} (looked for .jsonl .ndjson .json .csv .tsv .log .txt and their .gz)`, ExitCode.failure);
   const planned: PlannedFile[] = [];
   for (const file of files) {
     let detected: Detected;
     try {
       detected = await detectFormat(file.path, format, shownName(file));
     } catch (error) {
+      if (error instanceof UnreadableFile && onUnreadableFile) {
+        onUnreadableFile(error.problem);
+        continue;
+      }
       if (error instanceof CliError) throw error;
       throw new CliError(`cannot read ${terminalSafe(shownName(file))}: ${(error as Error).message}`, ExitCode.failure, { cause: error });
     }

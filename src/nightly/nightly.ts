@@ -92,7 +92,18 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
 async function night(db: Database, outDir: string, options: NightlyOptions): Promise<NightlyResult> {
   await removeLeftovers(outDir, await readdir(outDir));
 
-  const ingest = await ingestFiles(db, [options.inbox], { format: 'auto', tz: options.tz, strict: false, rehash: options.rehash, tempDir: options.tempDir, noFilesOk: true, onWarning: (text) => options.log('warning', text) });
+  const ingest = await ingestFiles(db, [options.inbox], {
+    format: 'auto',
+    tz: options.tz,
+    strict: false,
+    rehash: options.rehash,
+    tempDir: options.tempDir,
+    noFilesOk: true,
+    onWarning: (text) => options.log('warning', text),
+    // a stray file (a README, a manifest, a zip) must not stop every night's report until someone removes it
+    onUnreadableFile: (problem) =>
+      options.log('warning', `${problem} Skipped, as it will be every night it stays in the inbox; if it is a log, move it out and ingest it with ocpp-faults ingest FILE --format FORMAT.`),
+  });
   options.log(
     'ingest',
     `${ingest.files_ingested} new file(s), ${ingest.files_skipped} already ingested: ${n(ingest.messages)} messages, ` +

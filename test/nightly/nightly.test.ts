@@ -182,6 +182,26 @@ describe('nightly', () => {
     expect([existsSync(db), existsSync(out)]).toEqual([false, false]);
   });
 
+  it('skips a file in the inbox that is no log, says which and why, and still ingests and publishes the rest', async () => {
+    const { inbox, out, db } = inboxWith(fixture('frames.csv'));
+    writeFileSync(join(inbox, 'README.txt'), 'Exported by CSMS nightly\n');
+    writeFileSync(join(inbox, 'archive.csv.gz'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    const run = runCli(['nightly', inbox, '--db', db, '--out', out]);
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    const warnings = run.stdout.split('\n').filter((line) => line.startsWith('warning'));
+    const skipped = ' Skipped, as it will be every night it stays in the inbox; if it is a log, move it out and ingest it with ocpp-faults ingest FILE --format FORMAT.';
+    expect(warnings).toEqual([
+      `warning    cannot recognise the format of ${join(inbox, 'README.txt')}: it is none of ocpp-jsonl, frames-csv, status-csv and steve-log.${skipped}`,
+      `warning    ${join(inbox, 'archive.csv.gz')} is a zip archive, and only gzip is read: decompress it first (unzip FILE), or leave it out of the inputs.${skipped}`,
+    ]);
+    expect(run.stdout).toContain('1 new file(s), 0 already ingested: 11 messages');
+    expect(readlinkSync(join(out, 'latest'))).toBe('2026-03-03');
+    expect(await query(db, 'select count(*) as files from files')).toEqual([{ files: 1 }]);
+    // ingest still refuses such a file: a run given it by name or folder must not leave it out unsaid
+    const ingest = runCli(['ingest', inbox, '--db', join(inbox, '..', 'other.duckdb')]);
+    expect([ingest.status, ingest.stderr.split('\n')[0]]).toEqual([1, `error: cannot recognise the format of ${join(inbox, 'README.txt')}.`]);
+  });
+
   it('warns when the window holds no data, and still publishes the night', () => {
     const { inbox, out, db } = inboxWith(fixture('frames.csv'));
     const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2027-01-01']);
