@@ -227,7 +227,8 @@ class IngestRun {
   readonly result: IngestResult = emptyResult();
   /** each input's outcome at its place: a batch's files are known after files skipped while they waited */
   private readonly outcomes: (FileOutcome | undefined)[] = [];
-  private known = new Set<string>();
+  /** the sha256 of each ingested file, with the --tz it was read in */
+  private known = new Map<string, string>();
   private knownSizes = new Set<number>();
   /** what earlier runs saw at the paths of this one's files: their stat then, and the sha256 of their bytes */
   private seenBefore = new Map<string, { stat: FileStat; sha256: string }>();
@@ -267,8 +268,8 @@ class IngestRun {
   }
 
   async start(): Promise<void> {
-    const stored = await this.db.allNamed<{ sha256: string; size_bytes: number }>('ingest/known_files');
-    this.known = new Set(stored.map((r) => r.sha256));
+    const stored = await this.db.allNamed<{ sha256: string; size_bytes: number; time_zone: string }>('ingest/known_files');
+    this.known = new Map(stored.map((r) => [r.sha256, r.time_zone]));
     // a file of a size no ingested file has cannot be one of them: it is hashed while it is staged. One of such a
     // size is hashed first, and again while staged if it is new (rare: those are mostly re-delivered files)
     this.knownSizes = new Set(stored.map((r) => r.size_bytes));
@@ -299,8 +300,9 @@ class IngestRun {
   async take(planned: PlannedFile): Promise<void> {
     const place = this.outcomes.length;
     this.outcomes.push(undefined);
-    if (this.knownUnchanged(planned)) return this.skip(planned, place, 'already ingested (unchanged since last read)');
-    if (this.knownSizes.has(planned.size) && (await this.isCopy(planned))) return this.skip(planned, place, 'already ingested (same sha256)');
+    if (this.knownUnchanged(planned)) return this.skip(planned, place, 'already ingested (unchanged since last read)', this.seenBefore.get(planned.path)!.sha256);
+    const copyOf = this.knownSizes.has(planned.size) ? await this.copyOf(planned) : undefined;
+    if (copyOf) return this.skip(planned, place, 'already ingested (same sha256)', copyOf);
     this.knownSizes.add(planned.size);
     const budget = batchBudget(planned, this.config);
     if (budget === undefined) {
@@ -315,7 +317,8 @@ class IngestRun {
     this.batchBytes += planned.size;
   }
 
-  private skip(planned: PlannedFile, place: number, note: string): void {
+  private skip(planned: PlannedFile, place: number, note: string, sha256: string): void {
+    this.warnOfZone(planned, sha256);
     this.result.files_skipped++;
     this.outcomes[place] = { ...emptyCounts(), path: shownName(planned), format: planned.detected.format, status: 'skipped', note };
     this.advance(planned.size);
@@ -337,17 +340,31 @@ class IngestRun {
     await rebuildDerivedTables(this.db, this.config, this.firstFileId);
   }
 
-  /** Whether a file of an ingested or waiting file's size is a copy of one: the same bytes, by sha256. */
-  private async isCopy(planned: PlannedFile): Promise<boolean> {
+  /** The sha256 of a file of an ingested or waiting file's size when it is a copy of one (the same bytes). */
+  private async copyOf(planned: PlannedFile): Promise<string | undefined> {
     const sha256 = await hashFile(planned);
     this.hashed(planned, sha256);
-    if (this.known.has(sha256)) return true;
+    if (this.known.has(sha256)) return sha256;
     for (const waiting of this.batch) {
       if (waiting.planned.size !== planned.size) continue;
       waiting.sha256 ??= await hashFile(waiting.planned);
-      if (waiting.sha256 === sha256) return true;
+      if (waiting.sha256 === sha256) return sha256;
     }
-    return false;
+    return undefined;
+  }
+
+  /**
+   * A file is read once: one ingested before in another zone keeps its zone-less times as read then, which a user
+   * correcting a forgotten --tz must hear rather than find an hour off later
+   */
+  private warnOfZone(planned: PlannedFile, sha256: string): void {
+    const readIn = this.known.get(sha256);
+    const tz = this.options.tz;
+    if (readIn === undefined || readIn.toLowerCase() === tz.toLowerCase()) return;
+    this.options.onWarning?.(
+      `${shownName(planned)} was ingested before with --tz ${readIn}, and is not read again: any times in it written without a zone stay read in ${readIn}, not ${tz}. ` +
+        `To read them in ${tz}, ingest it into a new database (--db).`,
+    );
   }
 
   private async ingestOne(planned: PlannedFile, fileId: number, place: number): Promise<void> {
@@ -475,7 +492,7 @@ class IngestRun {
     const { db, result } = this;
     const counts = await filesCounts(db, firstId, stored.map(({ file, pieces }) => ({ statusRowsOnly: file.detected.format === 'status-csv', pieces })));
     for (const { file } of stored) {
-      this.known.add(file.sha256);
+      this.known.set(file.sha256, this.options.tz);
       this.hashed(file, file.sha256);
       if (!file.gzipComplete) file.note = 'gzip stream cut short: the last line is rejected';
     }

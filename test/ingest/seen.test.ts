@@ -142,3 +142,25 @@ describe('schema version 3: seen_files', () => {
     expect(outcomes(await ingestFiles(db, [dir], settled()))).toEqual([['a.jsonl', 'skipped', unchanged]]);
   });
 });
+
+describe('a file ingested before in another --tz', () => {
+  it('is skipped with a warning that its zone-less times stay read in the earlier zone; in the same zone, without one', async () => {
+    const { dir, path } = await readOnce();
+    const copy = join(dir, 'copy.jsonl');
+    copyFileSync(path, copy);
+    await sleep(50);
+    const warnings: string[] = [];
+    const again = await ingestFiles(db!, [dir], settled({ tz: 'Europe/Berlin', onWarning: (text) => warnings.push(text) }));
+    expect(outcomes(again)).toEqual([
+      ['a.jsonl', 'skipped', unchanged],
+      ['copy.jsonl', 'skipped', sameHash],
+    ]);
+    const warning = (file: string) =>
+      `${file} was ingested before with --tz UTC, and is not read again: any times in it written without a zone stay read in UTC, not Europe/Berlin. ` +
+      'To read them in Europe/Berlin, ingest it into a new database (--db).';
+    expect(warnings).toEqual([warning(path), warning(copy)]);
+    warnings.length = 0;
+    await ingestFiles(db!, [dir], settled({ onWarning: (text) => warnings.push(text) }));
+    expect(warnings).toEqual([]);
+  });
+});
