@@ -51,6 +51,7 @@ export function summaryJson(summary: Summary): Record<string, unknown> {
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value));
 const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const countOf = (value: unknown, singular: string) => `${num(value)} ${num(value) === 1 ? singular : `${singular}s`}`;
 const percent = (value: unknown) => (value === null || value === undefined ? '' : `${(Number(value) * 100).toFixed(1)}%`);
 /** whole seconds: a median of two durations or a mean has a fraction that only misaligns the column */
 const seconds = (value: unknown) => (value === null || value === undefined ? null : Math.round(Number(value)));
@@ -63,7 +64,7 @@ export function formatSummary(s: Summary): string {
   const out: string[] = [];
   out.push(
     `Window ${iso(w['window_start'])} to ${iso(w['window_end'])} (${hours(w['window_h'])} h): ` +
-      `${num(t['episodes'])} error episodes (${num(t['open_episodes'])} still open) on ${num(t['stations_affected'])} stations, ` +
+      `${countOf(t['episodes'], 'error episode')} (${num(t['open_episodes'])} still open) on ${countOf(t['stations_affected'], 'station')}, ` +
       `${hours(t['downtime_h'])} h Faulted.`,
   );
   const outside = dataOutside(

@@ -112,7 +112,7 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
 
   const window = await nightWindow(db, options);
   const [totals] = await runResult<{ episodes: number; stations_affected: number; open_episodes: number; data_start: Date | null; data_end: Date | null }>(db, 'summary_totals', { window });
-  options.log('window', `${window.from} to ${window.to} (${options.window}): ${n(totals?.episodes ?? 0)} error episodes on ${n(totals?.stations_affected ?? 0)} stations`);
+  options.log('window', `${window.from} to ${window.to} (${options.window}): ${countOf(totals?.episodes ?? 0, 'error episode')} on ${countOf(totals?.stations_affected ?? 0, 'station')}`);
   const outside = dataOutside(window, totals?.data_start ?? null, totals?.data_end ?? null);
   if (outside) options.log('warning', `${outside}; this night's report and exports are empty. Is the export that brings the logs late, or --until wrong?`);
 
@@ -197,6 +197,7 @@ export function folderName(window: AnalysisWindow): string {
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
+const countOf = (value: number, singular: string) => `${n(value)} ${Number(value) === 1 ? singular : `${singular}s`}`;
 
 function countByKind(alerts: readonly Alert[]): string {
   const counts = new Map<string, number>();

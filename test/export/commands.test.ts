@@ -80,7 +80,7 @@ describe('summary', { timeout: 30_000 }, () => {
     const summary = await buildSummary(db, {});
     db.close();
     const text = formatSummary(summary);
-    expect(text).toContain('Window 2026-03-02T10:00:05.000Z to 2026-03-02T16:01:00.000Z (6.01 h): 5 error episodes (0 still open) on 1 stations, 2.01 h Faulted.');
+    expect(text).toContain('Window 2026-03-02T10:00:05.000Z to 2026-03-02T16:01:00.000Z (6.01 h): 5 error episodes (0 still open) on 1 station, 2.01 h Faulted.');
     expect(text).toMatch(/Top error codes\nerror code +episodes +share/);
     expect(text).toMatch(/GroundFailure +3 +60\.0%/);
     expect(text).toMatch(/Top chronic stations\nfleet rank +station/);
