@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { loadSql, splitStatements } from '../sql/load.js';
 import { duckdb } from './duckdb.js';
@@ -221,6 +221,15 @@ function describeOpenError(path: string, error: unknown): CliError {
   }
   if (/Extension "[^"]*sqlite_scanner[^"]*" not found|Extension "sqlite"/i.test(message)) {
     return new CliError(`cannot open database ${path}: it is a SQLite database, not a DuckDB file\nCheck the --db path points at an ocpp-faults DuckDB file.`, 1, { cause: error });
+  }
+  if (/Permission denied/i.test(message)) {
+    const folder = dirname(resolve(path));
+    return new CliError(
+      `cannot open database ${path}: permission denied.\n` +
+        `Run as a user who may read and write it and its folder ${folder} (DuckDB writes ${basename(path)}.wal and ${basename(path)}.tmp beside it), or name another --db.`,
+      1,
+      { cause: error },
+    );
   }
   if (/not a valid DuckDB database|Unable to open|IO Error/i.test(message)) {
     return new CliError(`cannot open database ${path}: ${message}\nCheck the --db path points at an ocpp-faults DuckDB file.`, 1, { cause: error });
