@@ -46,6 +46,14 @@ A crontab line (every night at 02:30, reporting the day before, output kept by d
     )
     .action(async (inbox: string, options: NightlyCommandOptions) => {
       const until = options.until === undefined ? undefined : parseWindowBound(options.until, 'to', '--until');
+      // a night reports what has happened: a typo's window in the future would publish an empty folder as latest
+      const latestUntil = Date.now() + 24 * 3600 * 1000;
+      if (until !== undefined && Date.parse(until) > latestUntil) {
+        throw usageError(
+          `--until ${options.until} ends the window at ${until}, more than a day from now: a night reports what has happened. ` +
+            `Pass the day to report, e.g. --until ${new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10)} for yesterday.`,
+        );
+      }
       if (!existsSync(inbox)) {
         throw new CliError(`no inbox folder ${terminalSafe(resolve(inbox))}: create it, or name the folder the export job fills.`, ExitCode.failure);
       }

@@ -125,6 +125,16 @@ describe('nightly', () => {
     expect([until.status, until.stderr.split('\n')[0]]).toEqual([2, "error: --until: 'tomorrow' is not a date or time; use an ISO 8601 date or time in UTC, e.g. 2026-03-01 or 2026-03-01T08:00:00Z"]);
   });
 
+  it('refuses an --until more than a day from now, and makes nothing', () => {
+    const { dir, inbox, out, db } = inboxWith(fixture('frames.csv'));
+    const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2099-01-01']);
+    expect([run.status, run.stderr.split('\n')[0]]).toEqual([
+      2,
+      `error: --until 2099-01-01 ends the window at 2099-01-02T00:00:00.000Z, more than a day from now: a night reports what has happened. Pass the day to report, e.g. --until ${new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10)} for yesterday.`,
+    ]);
+    expect(readdirSync(dir)).toEqual(['inbox']);
+  });
+
   it('refuses an output folder inside the inbox, whose files the next night would read as logs, and makes nothing', () => {
     const { dir, inbox, db } = inboxWith(fixture('frames.csv'));
     const run = runCli(['nightly', inbox, '--db', db, '--out', join(inbox, 'out')]);
@@ -204,7 +214,7 @@ describe('nightly', () => {
 
   it('warns when the window holds no data, and still publishes the night', () => {
     const { inbox, out, db } = inboxWith(fixture('frames.csv'));
-    const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2027-01-01']);
+    const run = runCli(['nightly', inbox, '--db', db, '--out', out, '--until', '2026-06-01']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       "warning    no data in the window: the database holds 2026-03-03T09:00:00.000Z to 2026-03-03T09:36:00.200Z; this night's report and exports are empty. Is the export that brings the logs late, or --until wrong?",
