@@ -15,6 +15,12 @@ create or replace temp macro time_text_upper(s) as regexp_replace(upper(trim(s))
 create or replace temp macro in_time_range(t) as
     case when t between timestamptz '0001-01-01 00:00:00+00' and timestamptz '9999-12-31 23:59:59.999999+00' then t end;
 
+-- A receive time more than a day after now, which no export of what happened can hold (a typo, a server clock set
+-- years ahead): as the last data it would move every default window there. The day spares a clock a little ahead and
+-- a zone-less time read in a zone hours behind its own.
+create or replace temp macro received_in_future(t) as
+    t > now() + interval 1 day;
+
 -- A zone-less time text in the shape servers write it (2026-03-02 10:00:00, with T or a space, with or without
 -- milliseconds: SteVe's log, most CSV exports) as the local time it writes; null for any other text, which
 -- local_time reads. One plain pattern test, where local_time's upper-casing, trimming and UTC/GMT suffix take three

@@ -34,6 +34,7 @@ judged as (
             when station_id is null then 'no station id'
             when time_text is null then 'no timestamp'
             when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
+            when received_in_future(received_at) then 'timestamp is more than a day in the future: ' || left(time_text, 40)
             when direction = 'invalid' then 'direction is neither in nor out: ' || left(direction_text, 20)
             when frame is null then 'no OCPP-J frame'
         end as row_reason

@@ -84,6 +84,7 @@ judged as (
             when station_id is null then 'no station id (expected chargeBoxId, chargePointId, stationId or identity)'
             when time_text is null then 'no timestamp (expected timestamp, receivedAt or time)'
             when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
+            when received_in_future(received_at) then 'timestamp is more than a day in the future: ' || left(time_text, 40)
             when direction = 'invalid' then 'direction is neither in nor out: ' || left(direction_text, 20)
             when frame_elements is null and frame is null then 'no OCPP-J frame (expected message, frame or msg)'
         end as reason

@@ -2,7 +2,7 @@
 -- (copied to stage_status_source by the caller), a line to skip, or a line to reject. Column positions come in as
 -- $i_* (1-based; 0 when the column is absent). A row needs a station and a time; a receive time, when the
 -- column exists and is filled, must be a time; a reported time that is not a time is kept and flagged, unless it is
--- the row's only time, which must then be a time from 2000 to $max_ahead_s past now. Zone-less
+-- the row's only time, which must then be a time from 2000 to a day past now. Zone-less
 -- times are kept as local_at and reported_local when $tz sets its clocks back ($zone_folds), for stage_folds.
 create or replace table stage_parsed as
 with rows as (
@@ -41,12 +41,13 @@ judged as (
             when kind <> 'row' then reason
             when station_id is null then 'no station id'
             when received_text is not null and received_at is null then 'received time is not a time: ' || left(received_text, 40)
+            when received_in_future(received_at) then 'received time is more than a day in the future: ' || left(received_text, 40)
             when received_text is null and reported_text is null then 'no timestamp'
             when received_text is null and reported_at is null then 'timestamp is not a time: ' || left(reported_text, 40)
             -- with no received time the charger's clock is all there is: a clock that lost its setting (1970 after a
             -- reboot) or runs ahead would put the row decades away and stretch every window over them
             when received_text is null and year(reported_at) < 2000 then 'timestamp is before 2000 (a charger clock not set) and the row has no received time: ' || left(reported_text, 40)
-            when received_text is null and reported_at > now() + to_seconds($max_ahead_s) then 'timestamp is in the future and the row has no received time: ' || left(reported_text, 40)
+            when received_text is null and received_in_future(reported_at) then 'timestamp is more than a day in the future and the row has no received time: ' || left(reported_text, 40)
         end as row_reason
     from typed
 )

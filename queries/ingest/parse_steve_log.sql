@@ -65,6 +65,7 @@ judged as (
             when direction is null then null
             when station_id is null then 'no station id in [chargeBoxId=...]'
             when received_at is null then 'timestamp is not a time: ' || left(time_text, 40)
+            when received_in_future(received_at) then 'timestamp is more than a day in the future: ' || left(time_text, 40)
             when frame is null then 'no OCPP-J frame after ' || case direction when 'in' then 'Received:' else 'Sending:' end
         end as reason
     from typed

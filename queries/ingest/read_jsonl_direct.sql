@@ -61,7 +61,7 @@ typed as (
 checked as (
     select
         *,
-        station_id is not null and received_at is not null and direction is distinct from 'invalid' and e is not null as usable,
+        station_id is not null and received_at is not null and not received_in_future(received_at) and direction is distinct from 'invalid' and e is not null as usable,
         ocpp_frame_problem(e, mt) as reason
     from typed
 ),

@@ -610,12 +610,7 @@ async function parseStatusCsv(db: Database, input: StageInput, read: ReadParams)
   ].filter(Boolean);
   if (missing.length) throw missingColumns(input.path, 'status-csv', missing, columns);
   await splitCsv(db, layout, read, input.batch);
-  await db.runNamed('ingest/parse_status_csv', {
-    ...indices,
-    ...(await zoneParams(db, input.tz)),
-    raw_chars: read.raw_chars,
-    max_ahead_s: input.config.maxClockAheadS,
-  });
+  await db.runNamed('ingest/parse_status_csv', { ...indices, ...(await zoneParams(db, input.tz)), raw_chars: read.raw_chars });
 }
 
 async function storeStatusRows(writer: Database, staging: StagingArea, input: StageInput): Promise<PieceCounts> {

@@ -366,7 +366,7 @@ describe('a status-csv with no received column', () => {
     expect(json.rejects.map((r) => [r.line, r.reason])).toEqual([
       [3, 'timestamp is before 2000 (a charger clock not set) and the row has no received time: 1970-01-01T00:00:05Z'],
       [4, 'timestamp is before 2000 (a charger clock not set) and the row has no received time: 1999-12-31T23:59:59Z'],
-      [5, 'timestamp is in the future and the row has no received time: 2099-01-01T00:00:00Z'],
+      [5, 'timestamp is more than a day in the future and the row has no received time: 2099-01-01T00:00:00Z'],
     ]);
   });
 
@@ -377,6 +377,32 @@ describe('a status-csv with no received column', () => {
       { line_no: 6, status: 'Available', effective_at: '2000-01-01T00:00:00.000Z', effective_source: 'reported' },
       { line_no: 7, status: 'Available', effective_at: '2026-03-02T10:05:00.000Z', effective_source: 'reported' },
     ]);
+  });
+});
+
+describe('a receive time more than a day in the future', () => {
+  // a typo or a server clock set years ahead: as the latest data it would move every default window to 2099
+  const dir = tempDir();
+  const write = (name: string, lines: string[]) => {
+    writeFileSync(join(dir, name), lines.join('\n') + '\n');
+    return join(dir, name);
+  };
+  const heartbeat = (at: string, id: string) => JSON.stringify({ timestamp: at, chargeBoxId: 'CP-1', direction: 'in', message: [2, id, 'Heartbeat', {}] });
+  const steve = (at: string, id: string) =>
+    `[INFO ] ${at} de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=cp001, sessionId=3df7] Received: [2,"${id}","Heartbeat",{}]`;
+  const cases: [string, string[], string][] = [
+    ['a.jsonl', [heartbeat('2026-03-02T10:00:00Z', 'h1'), heartbeat('2099-03-02T10:01:00Z', 'h2'), heartbeat('2026-03-02T10:02:00Z', 'h3')], 'timestamp is more than a day in the future: 2099-03-02T10:01:00Z'],
+    ['b.csv', ['timestamp,id,action,msg', '2026-03-02T10:00:00Z,CP-1,Heartbeat,"[2,""h1"",""Heartbeat"",{}]"', '2099-03-02T10:01:00Z,CP-1,Heartbeat,"[2,""h2"",""Heartbeat"",{}]"', '2026-03-02T10:02:00Z,CP-1,Heartbeat,"[2,""h3"",""Heartbeat"",{}]"'], 'timestamp is more than a day in the future: 2099-03-02T10:01:00Z'],
+    ['c.log', [steve('2026-03-02 10:00:00,000', 'h1'), steve('2099-03-02 10:01:00,000', 'h2'), steve('2026-03-02 10:02:00,000', 'h3')], 'timestamp is more than a day in the future: 2099-03-02 10:01:00,000'],
+    ['d.csv', ['station,connectorId,status,errorCode,timestamp,received_at', 'CP-1,1,Available,NoError,2026-03-02T10:00:00Z,2026-03-02T10:00:00Z', 'CP-1,1,Faulted,OtherError,2026-03-02T10:01:00Z,2099-03-02T10:01:00Z', 'CP-1,1,Available,NoError,2026-03-02T10:02:00Z,2026-03-02T10:02:00Z'], 'received time is more than a day in the future: 2099-03-02T10:01:00Z'],
+  ];
+
+  it.each(cases)('is rejected in %s with its line, and the lines around it are kept', async (name, lines, reason) => {
+    const { db, json } = ingest(write(name, lines));
+    expect(json).toMatchObject({ messages: 2, rejected: 1, rejects: [{ line: name === 'a.jsonl' || name === 'c.log' ? 2 : 3, reason }] });
+    const table = name === 'd.csv' ? 'status_notifications' : 'messages';
+    const latest = await query(db, `select max(received_at)::varchar as latest from ${table}`);
+    expect(latest).toEqual([{ latest: '2026-03-02 10:02:00+00' }]);
   });
 });
 
