@@ -368,7 +368,7 @@ class IngestRun {
   }
 
   private async ingestOne(planned: PlannedFile, fileId: number, place: number): Promise<void> {
-    const folds: FoldCarry = { hours: [] };
+    const folds: FoldCarry = { unordered: false, latest: null, hours: [] };
     const { pieces, file } = await stagePieces(planned, this.config, this.options.tz, this.staging, pieceParent(this.options), (piece) => {
       this.unit = { from: piece.bytesFrom, to: piece.bytesTo };
       this.queriesDone = 0;

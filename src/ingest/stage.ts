@@ -53,9 +53,17 @@ export interface StageInput {
   config: IngestConfig;
 }
 
-/** What the pieces of a file staged so far saw of the repeated hours (fall-backs) of the run's zone (fold_state). */
+/**
+ * What the pieces of a file staged so far saw of its order (stage_file_order) and of the repeated hours (fall-backs)
+ * of the run's zone (fold_state), for the next piece to place its times with.
+ */
 export interface FoldCarry {
-  hours: { part: string; fold_at: string; latest: string; went_back: boolean }[];
+  /** the file's receive times went back by over 2 h: it is not in time order, and is placed by each station's lines */
+  unordered: boolean;
+  /** the latest receive time of its lines so far (null before its first piece; no longer kept once it is out of order) */
+  latest: string | null;
+  /** each repeated hour's state, in the whole file (scope 'file') and in each station, or station and connector ('key') */
+  hours: { part: string; fold_at: string; scope: string; station: string | null; connector: string | null; latest: string; went_back: boolean }[];
 }
 
 /** What storing a piece needs of it: its (first) file's id, and the run's zone and thresholds. */
@@ -121,10 +129,11 @@ async function zoneParams(db: Database, tz: string): Promise<{ tz: string; zone_
 
 /**
  * Gives the piece's zone-less times in a repeated hour of the zone the instant their file's order says they stand
- * for (stage_folds), in the relations the piece is staged in (`staged`): stage_parsed for the line-by-line paths, its
- * reported times too for status rows (by their row's received time when it has one, within config.maxClockAheadS),
- * the JSON reader's rows, and the lines read beside them. `carry` is the file's, across its pieces; none for a batch
- * of small files, which are never cut in pieces.
+ * for (stage_folds: the whole file's order when it is in time order, each station's own when its receive times go
+ * back by over 2 h, stage_file_order), in the relations the piece is staged in (`staged`): stage_parsed for the
+ * line-by-line paths, its reported times too for status rows (by their row's received time when it has one, within
+ * config.maxClockAheadS), the JSON reader's rows, and the lines read beside them. `carry` is the file's, across its
+ * pieces; none for a batch of small files, which are never cut in pieces (each file of it is judged alone).
  */
 async function placeRepeatedHours(
   db: Database,
@@ -133,12 +142,17 @@ async function placeRepeatedHours(
   staged: 'lines' | 'status rows' | 'json reader' | 'json reader and lines',
 ): Promise<void> {
   if (!(await zoneFolds(db, tz))) return;
-  await db.runNamed('ingest/stage_folds', { tz, carried: JSON.stringify(carry?.hours ?? []), max_ahead_s: config.maxClockAheadS });
+  const carried_unordered = carry?.unordered ?? false;
+  await db.runNamed('ingest/stage_file_order', { carried_unordered, carried_latest: carry?.latest ?? null });
+  await db.runNamed('ingest/stage_folds', { tz, carried: JSON.stringify(carry?.hours ?? []), carried_unordered, max_ahead_s: config.maxClockAheadS });
   const hours = await db.allNamed<FoldCarry['hours'][number] & { moved: number }>('ingest/fold_state');
   if (carry) {
+    const [order] = await db.allNamed<{ unordered: boolean; latest: string | null }>('ingest/file_order_state');
+    if (order) Object.assign(carry, order);
     const seen = hours.map(({ moved: _, ...hour }) => hour);
-    const other = carry.hours.filter((h) => !seen.some((s) => s.part === h.part && s.fold_at === h.fold_at));
-    carry.hours = [...other, ...seen];
+    const key = (h: FoldCarry['hours'][number]) => JSON.stringify([h.part, h.fold_at, h.scope, h.station, h.connector]);
+    const seenKeys = new Set(seen.map(key));
+    carry.hours = [...carry.hours.filter((h) => !seenKeys.has(key(h))), ...seen];
   }
   if (!hours.some((h) => h.moved > 0)) return;
   if (staged === 'lines' || staged === 'status rows') await db.runNamed('ingest/fold_parsed');

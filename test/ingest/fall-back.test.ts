@@ -17,12 +17,13 @@ function file(name: string, lines: string[]): string {
   return path;
 }
 
-/** A SteVe WebSocketLogger line written at local time `time` on 2026-10-25 ('02:50:00,000'). */
-const steve = (time: string, verb: 'Received' | 'Sending', frame: unknown[]) =>
-  `[INFO ] 2026-10-25 ${time} de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=cp001, sessionId=3df7] ${verb}: ${JSON.stringify(frame)}`;
+/** A SteVe WebSocketLogger line of `station` written at local time `time` on 2026-10-25 ('02:50:00,000'). */
+const steve = (time: string, verb: 'Received' | 'Sending', frame: unknown[], station = 'cp001') =>
+  `[INFO ] 2026-10-25 ${time} de.rwth.idsg.steve.ocpp.ws.WebSocketLogger (qtp-27) - [chargeBoxId=${station}, sessionId=3df7] ${verb}: ${JSON.stringify(frame)}`;
 
-/** A JSON line of CP-1 with the time text `timestamp`. */
-const jsonLine = (timestamp: string, frame: unknown[], timeKey = 'timestamp') => JSON.stringify({ [timeKey]: timestamp, chargeBoxId: 'CP-1', direction: 'in', message: frame });
+/** A JSON line of `station` (CP-1) with the time text `timestamp`. */
+const jsonLine = (timestamp: string, frame: unknown[], timeKey = 'timestamp', station = 'CP-1') =>
+  JSON.stringify({ [timeKey]: timestamp, chargeBoxId: station, direction: 'in', message: frame });
 
 const status = (id: string, state: string, errorCode = 'NoError') => [2, id, 'StatusNotification', { connectorId: 1, errorCode, status: state }];
 const heartbeat = (id: string) => [2, id, 'Heartbeat', {}];
@@ -218,5 +219,117 @@ describe('zone-less times in the hour a fall-back repeats, placed by file order'
     const run = await ingestBerlin([path]);
     expect(run.directPieces).toBe(1);
     expect(receivedTimes(run)).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-25T01:20:00.000Z', '2026-10-25T01:40:00.000Z', '2026-10-25T00:45:00.000Z']);
+  });
+});
+
+// A station's times through the fall-back, in its own order: 01:50 CEST, 02:10 and 02:50 of the first pass, 02:05
+// and 02:30 of the second, 03:10 CET. Placed as in a file of that station alone, they are these instants.
+const stationTimes = ['01:50:00', '02:10:00', '02:50:00', '02:05:00', '02:30:00', '03:10:00'];
+const stationInstants = ['2026-10-24T23:50:00.000Z', '2026-10-25T00:10:00.000Z', '2026-10-25T00:50:00.000Z', '2026-10-25T01:05:00.000Z', '2026-10-25T01:30:00.000Z', '2026-10-25T02:10:00.000Z'];
+
+/** The instant `iso` plus `ms`, as an ISO text. */
+const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+
+describe('zone-less times in a repeated hour of a file sorted by station, placed by each station\'s own order', { timeout: 30_000 }, () => {
+  // A file sorted by station, then time: the second station's first line (01:50 CEST, read as 23:50Z) is over 2 h
+  // before the first station's last (03:10 CET, 02:10Z), which a fall-back cannot do. Read in file order, every
+  // first-pass time of the second station came after the first's 02:50 and was taken for the clock gone back: an
+  // hour late.
+  it('status-csv: each station of a file sorted by station is placed as in a time-ordered file, its reported times by its received times', async () => {
+    const rows = (station: string) => stationTimes.map((time, i) => `${station},1,${i === 2 ? 'Faulted,GroundFailure' : 'Available,NoError'},2026-10-25 ${time},2026-10-25 ${time.slice(0, 6)}01`);
+    const path = file('by-station.csv', ['chargeBoxId,connectorId,status,errorCode,timestamp,receivedAt', ...rows('CP-1'), ...rows('CP-2')]);
+    const run = await ingestBerlin([path]);
+    const iso = (value: unknown) => (value as Date).toISOString();
+    const expected = (station: string) => stationInstants.map((at) => [station, at, later(at, 1000), at]);
+    expect(run.stored.status_notifications.map((s) => [s['station_id'], iso(s['reported_at']), iso(s['received_at']), iso(s['effective_at'])])).toEqual([
+      ...expected('CP-1'),
+      ...expected('CP-2'),
+    ]);
+  });
+
+  it('status-csv: a file sorted by connector, then time, without received times, is placed by each connector\'s reported times', async () => {
+    // SteVe's connector_status joined to its connectors: one station, connector 1's rows, then connector 2's
+    const rows = (connector: number) => stationTimes.map((time) => `CP-1,${connector},Available,NoError,2026-10-25 ${time}`);
+    const path = file('by-connector.csv', ['chargeBoxId,connectorId,status,errorCode,timestamp', ...rows(1), ...rows(2)]);
+    const run = await ingestBerlin([path]);
+    expect(run.stored.status_notifications.map((s) => [s['connector_id'], (s['reported_at'] as Date).toISOString()])).toEqual([
+      ...stationInstants.map((at) => [1, at]),
+      ...stationInstants.map((at) => [2, at]),
+    ]);
+  });
+
+  it('ocpp-jsonl: a file sorted by station, by the JSON reader, line by line, and with a broken line read beside the reader', async () => {
+    const lines = (station: string) => stationTimes.map((time, i) => jsonLine(`2026-10-25T${time}`, heartbeat(`${station}-${i}`), 'timestamp', station));
+    const expected = [...stationInstants, ...stationInstants];
+    const path = file('by-station.jsonl', [...lines('CP-1'), ...lines('CP-2')]);
+
+    const direct = await ingestBerlin([path]);
+    expect(direct).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(receivedTimes(direct)).toEqual(expected);
+
+    const lineByLine = await ingestBerlin([path], { readJsonDirectly: false });
+    expect(lineByLine).toMatchObject({ directPieces: 0, linePieces: 1 });
+    expect(lineByLine.stored).toEqual(direct.stored);
+
+    // a line that is not JSON between the stations: the JSON reader takes the others, the line reader rejects it
+    const beside = await ingestBerlin([file('beside.jsonl', [...lines('CP-1'), '{"timestamp": broken', ...lines('CP-2')])]);
+    expect(beside).toMatchObject({ directPieces: 1, linePieces: 1 });
+    expect(receivedTimes(beside)).toEqual(expected);
+    expect(beside.stored.rejects).toHaveLength(1);
+  });
+
+  it('steve-log: a file in time order is placed by its own order, a station with no step of its own too', async () => {
+    // cp002 has one time in each pass (02:30, then 02:40): no step back of its own, but the file's clock went back
+    // before its 02:40 (cp001's 02:10 after 02:50)
+    const path = file('steve.log', [
+      steve('02:20:00,000', 'Received', heartbeat('a1'), 'cp001'),
+      steve('02:30:00,000', 'Received', heartbeat('b1'), 'cp002'),
+      steve('02:50:00,000', 'Received', heartbeat('a2'), 'cp001'),
+      steve('02:10:00,000', 'Received', heartbeat('a3'), 'cp001'),
+      steve('02:40:00,000', 'Received', heartbeat('b2'), 'cp002'),
+      steve('03:05:00,000', 'Received', heartbeat('a4'), 'cp001'),
+    ]);
+    expect(receivedTimes(await ingestBerlin([path]))).toEqual([
+      '2026-10-25T00:20:00.000Z',
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-25T00:50:00.000Z',
+      '2026-10-25T01:10:00.000Z',
+      '2026-10-25T01:40:00.000Z',
+      '2026-10-25T02:05:00.000Z',
+    ]);
+  });
+
+  it('ocpp-jsonl: in a batch read together, a file sorted by station and a file in time order are each judged alone', async () => {
+    const a = file('a.jsonl', [...stationTimes.map((t, i) => jsonLine(`2026-10-25T${t}`, heartbeat(`a${i}`), 'timestamp', 'CP-1')), ...stationTimes.map((t, i) => jsonLine(`2026-10-25T${t}`, heartbeat(`b${i}`), 'timestamp', 'CP-2'))]);
+    // in time order: CP-4's 02:40 is of the second pass by the file's step (CP-3's 02:10 after 02:50), not by its own
+    const b = file('b.jsonl', [
+      jsonLine('2026-10-25T02:20:00', heartbeat('c1'), 'timestamp', 'CP-4'),
+      jsonLine('2026-10-25T02:50:00', heartbeat('c2'), 'timestamp', 'CP-3'),
+      jsonLine('2026-10-25T02:10:00', heartbeat('c3'), 'timestamp', 'CP-3'),
+      jsonLine('2026-10-25T02:40:00', heartbeat('c4'), 'timestamp', 'CP-4'),
+    ]);
+    const run = await ingestBerlin([a, b]);
+    expect(run).toMatchObject({ directPieces: 1, linePieces: 0 });
+    expect(receivedTimes(run)).toEqual([...stationInstants, ...stationInstants, '2026-10-25T00:20:00.000Z', '2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T01:40:00.000Z']);
+  });
+
+  it('ocpp-jsonl: a large file sorted by station whose disorder and whose second station\'s fall-back are in different pieces', async () => {
+    // a heartbeat a minute: CP-1 through both passes and 03:00-03:09, then CP-2 from 00:50 CEST (22:50Z, over 3 h
+    // before CP-1's last, 02:09Z) through the same; ~110-byte lines in 2 KB pieces, CP-2's first line and the start
+    // of its second pass over 100 lines apart
+    const minutes = (from: number, to: number, hour: string) => Array.from({ length: to - from }, (_, i) => `2026-10-25T${hour}:${String(from + i).padStart(2, '0')}:00`);
+    const passes = [...minutes(0, 60, '02'), ...minutes(0, 60, '02'), ...minutes(0, 10, '03')];
+    const cp2 = [...minutes(50, 60, '00'), ...minutes(0, 60, '01'), ...passes];
+    const path = file('pieces.jsonl', [...passes.map((t, i) => jsonLine(t, heartbeat(`a${i}`), 'timestamp', 'CP-1')), ...cp2.map((t, i) => jsonLine(t, heartbeat(`b${i}`), 'timestamp', 'CP-2'))]);
+    const run = await ingestBerlin([path], { pieceBytes: 2048 });
+    expect(run.directPieces).toBeGreaterThan(10);
+    const utc = (day: number, hour: number, minute: number) => `2026-10-${day}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`;
+    const placed = [...Array.from({ length: 60 }, (_, m) => utc(25, 0, m)), ...Array.from({ length: 60 }, (_, m) => utc(25, 1, m)), ...Array.from({ length: 10 }, (_, m) => utc(25, 2, m))];
+    expect(receivedTimes(run)).toEqual([
+      ...placed,
+      ...Array.from({ length: 10 }, (_, m) => utc(24, 22, 50 + m)),
+      ...Array.from({ length: 60 }, (_, m) => utc(24, 23, m)),
+      ...placed,
+    ]);
   });
 });

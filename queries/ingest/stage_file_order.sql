@@ -1,0 +1,58 @@
+-- Grain: one row per file of the staged piece (slot: its place in a batch, 0 for a file alone), for stage_folds:
+-- whether the file is out of time order, and the latest receive time of its lines (which the next piece of the file
+-- carries over as $carried_latest).
+-- A file is in time order unless a line's receive time (as parsed, zone-less or not; a status-csv row's reported
+-- time when it has no received time) is more than 2 h before the latest receive time of the lines before it in the
+-- file. A fall-back moves a clock back by an hour or less, so a file that goes back further is sorted by something
+-- else (by station, then time, as support exports often are), and stage_folds looks for the clock going back within
+-- each station's own lines. A piece judges with what it and the file's earlier pieces saw ($carried_latest, and
+-- $carried_unordered once an earlier piece found the file out of order, which skips the check).
+-- The check is exact without a window over every line: lines are taken in blocks of 4096 by line number, and a
+-- line more than 2 h before some earlier line is either more than 2 h before the latest time of the blocks before
+-- its own (their maxima, one small window), or in a block whose times span more than 2 h, whose lines alone are
+-- compared one by one. Such blocks are few (a quiet stretch of a file, a station-sorted file's station boundaries),
+-- so on a busy file the check costs about one aggregate over the piece (1M lines: ~20-40 ms).
+create or replace table stage_order as
+with lines as (
+    -- every format's staged lines, with a reported time (a status-csv's; null for the others)
+    select * from (select null::timestamptz as reported_at where false)
+    union all by name
+    select * from stage_parsed
+),
+times as not materialized (
+    -- a batch's line numbers carry their file's slot (staged_line), so a block is of one file
+    select line_no, line_no // 4096 as block, coalesce(received_at, reported_at) as t
+    from lines
+    where not $carried_unordered and coalesce(received_at, reported_at) is not null
+),
+blocks as (
+    select staged_file_id(0, block * 4096) as slot, block, lo, hi
+    from (select block, min(t) as lo, max(t) as hi from times group by block)
+),
+across as (
+    -- a block whose earliest time is over 2 h before the latest of the file's lines before it
+    select
+        slot,
+        block,
+        lo,
+        hi,
+        lo < greatest($carried_latest::timestamptz, max(hi) over (partition by slot order by block rows between unbounded preceding and 1 preceding)) - interval 2 hour as behind
+    from blocks
+),
+within as (
+    -- the lines of the blocks that span over 2 h, each against the latest line before it in its block
+    select slot, bool_or(t < before_it - interval 2 hour) as behind
+    from (
+        select staged_file_id(0, t.line_no) as slot, t.t, max(t.t) over (partition by t.block order by t.line_no rows between unbounded preceding and 1 preceding) as before_it
+        from times t
+        semi join blocks b on b.block = t.block and b.hi - b.lo > interval 2 hour
+    )
+    group by slot
+)
+select
+    a.slot,
+    bool_or(coalesce(a.behind, false)) or coalesce(any_value(w.behind), false) as unordered,
+    greatest($carried_latest::timestamptz, max(a.hi)) as latest
+from across a
+left join within w on w.slot = a.slot
+group by a.slot
