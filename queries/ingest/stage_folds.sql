@@ -131,10 +131,12 @@ by_order as (
     from passed
 ),
 by_received as (
-    -- a reported time beside its row's received time: as placed here when it is in a repeated hour, else as read
-    select o.*, coalesce(r.ordered_at, o.received_at) as row_received_at
+    -- a reported time beside its row's received time: as placed here when it is in a repeated hour, else as read.
+    -- Joined by line number alone, the part tested after: with the test in the join's condition DuckDB joined every
+    -- time with every other (68,000 of them, 4.2 s)
+    select o.*, case when o.part = 'reported' then coalesce(r.ordered_at, o.received_at) end as row_received_at
     from by_order o
-    left join by_order r on o.part = 'reported' and r.part = 'received' and r.line_no = o.line_no
+    left join (select line_no, ordered_at from by_order where part = 'received') r on r.line_no = o.line_no
 )
 select
     line_no,
