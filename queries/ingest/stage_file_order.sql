@@ -21,9 +21,11 @@ with lines as (
 ),
 times as not materialized (
     -- a batch's line numbers carry their file's slot (staged_line), so a block is of one file
-    select line_no, line_no // 4096 as block, coalesce(received_at, reported_at) as t
-    from lines
-    where not $carried_unordered and coalesce(received_at, reported_at) is not null
+    -- less the times that reject their line (parse_*: a receive time more than a day ahead, a status-csv row's only
+    -- time before 2000), whose one line would make any file look out of order
+    select line_no, line_no // 4096 as block, t
+    from (select line_no, coalesce(received_at, reported_at) as t, received_at is null and year(reported_at) < 2000 as unset_clock from lines)
+    where not $carried_unordered and t is not null and not received_in_future(t) and not unset_clock
 ),
 blocks as (
     select staged_file_id(0, block * 4096) as slot, block, lo, hi

@@ -299,6 +299,21 @@ describe('zone-less times in a repeated hour of a file sorted by station, placed
     ]);
   });
 
+  it('steve-log: a line rejected for a time a day or more ahead does not make a file in time order look sorted by station', async () => {
+    // as above, with a line of 2099 after cp002's first pass: rejected, and cp002's 02:40 still moved by the file's step
+    const path = file('steve.log', [
+      steve('02:20:00,000', 'Received', heartbeat('a1'), 'cp001'),
+      steve('02:30:00,000', 'Received', heartbeat('b1'), 'cp002'),
+      steve('02:50:00,000', 'Received', heartbeat('a2'), 'cp001').replace('2026-10-25', '2099-10-25'),
+      steve('02:10:00,000', 'Received', heartbeat('a3'), 'cp001'),
+      steve('02:40:00,000', 'Received', heartbeat('b2'), 'cp002'),
+      steve('03:05:00,000', 'Received', heartbeat('a4'), 'cp001'),
+    ]);
+    const run = await ingestBerlin([path]);
+    expect(run.result.rejects.map((r) => [r.line, r.reason])).toEqual([[3, 'timestamp is more than a day in the future: 2099-10-25 02:50:00,000']]);
+    expect(receivedTimes(run)).toEqual(['2026-10-25T00:20:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T01:40:00.000Z', '2026-10-25T02:05:00.000Z']);
+  });
+
   it('ocpp-jsonl: in a batch read together, a file sorted by station and a file in time order are each judged alone', async () => {
     const a = file('a.jsonl', [...stationTimes.map((t, i) => jsonLine(`2026-10-25T${t}`, heartbeat(`a${i}`), 'timestamp', 'CP-1')), ...stationTimes.map((t, i) => jsonLine(`2026-10-25T${t}`, heartbeat(`b${i}`), 'timestamp', 'CP-2'))]);
     // in time order: CP-4's 02:40 is of the second pass by the file's step (CP-3's 02:10 after 02:50), not by its own
