@@ -6,7 +6,9 @@
 -- heartbeat interval plus $offline_grace_s. The period runs from when the missed heartbeat was due (the last
 -- message + the interval) to the next message, or to the end of the data. The interval is the last one the station
 -- was given at or before the gap: an accepted BootNotification's interval or an accepted ChangeConfiguration of
--- HeartbeatInterval, else $default_heartbeat_interval_s. Before a station's first message nothing is known: no gap.
+-- HeartbeatInterval; for a station given none in the data (it booted before the exports began), the spacing of its
+-- own Heartbeats (observed); else $default_heartbeat_interval_s. Before a station's first message nothing is known:
+-- no gap.
 -- excluded: the period's minutes are NEVI excluded minutes (Faulted with EVCommunicationError, only when
 -- $uptime_exclude_ev_communication_error is on). Reads the temp tables uptime_ports, status_changes and
 -- analysis_window.
@@ -38,6 +40,21 @@ intervals as (
         and outcome in ('Accepted', 'RebootRequired')
         and try_cast(trim(json_text(request, '$.value')) as integer) > 0
 ),
+observed as (
+    -- the heartbeat interval a station keeps, from the gaps between its Heartbeats in the week before the window and
+    -- in it: their first quartile, since a charger may skip a heartbeat while it sends other messages (a longer gap)
+    -- and a reboot or reconnection sends one early (a shorter one). At least 6 gaps
+    select station_id, quantile_cont(gap_s, 0.25) as interval_s
+    from (
+        select station_id, epoch(received_at) - epoch(lag(received_at) over (partition by station_id order by received_at)) as gap_s
+        from messages, analysis_window w
+        where message_type = 2 and action = 'Heartbeat' and coalesce(direction, 'in') = 'in'
+            and received_at >= w.window_start - interval 7 day and received_at <= w.window_end
+    )
+    where gap_s > 0
+    group by station_id
+    having count(*) >= 6
+),
 station_messages as (
     -- receive times of everything the stations sent
     select station_id, received_at
@@ -48,7 +65,7 @@ bucket as (
     -- no gap shorter than the shortest heartbeat interval in the data (or the default) plus the grace can be offline,
     -- so messages are put in buckets that long: a gap inside a bucket is too short, only gaps between buckets count
     select greatest(least($default_heartbeat_interval_s, coalesce(min(interval_s), $default_heartbeat_interval_s)) + $offline_grace_s, 1) as bucket_s
-    from intervals
+    from (select interval_s from intervals union all select interval_s from observed)
 ),
 near_window as (
     -- each station's messages in the window as buckets (first and last message), and its last message before and
@@ -88,10 +105,12 @@ gaps_with_interval as (
         g.station_id,
         g.last_at,
         g.next_at,
-        coalesce(i.interval_s, $default_heartbeat_interval_s) as interval_s
+        coalesce(i.interval_s, o.interval_s, $default_heartbeat_interval_s) as interval_s
     from gaps g
     asof left join intervals i
         on i.station_id = g.station_id and i.set_at <= g.last_at
+    left join observed o
+        on o.station_id = g.station_id
 ),
 offline_periods as (
     -- gaps longer than the interval plus the grace, from when the missed heartbeat was due, overlapping the window

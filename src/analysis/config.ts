@@ -48,7 +48,8 @@ export interface AnalysisConfig {
   /** Observed "Frequent": at least this share (0.05: one episode in twenty); below it "Low". */
   frequentShare: number;
   /** Uptime: a station's heartbeat interval when no accepted BootNotification answer or ChangeConfiguration of
-   * HeartbeatInterval says otherwise: 300 s, the common CSMS default (and the one the issue names). */
+   * HeartbeatInterval says otherwise and it sent too few Heartbeats to tell its own spacing: 300 s, a common CSMS
+   * default. */
   defaultHeartbeatIntervalS: number;
   /** Uptime: a station is offline when nothing came from it for longer than its heartbeat interval plus this
    * grace: 60 s. Receive times are the central system's clock, so this only absorbs network delay (a TCP retry or

@@ -126,7 +126,7 @@ describe('uptime', { timeout: 30_000 }, () => {
     expect(await rows(db, 'uptime', ['offline_min'], { ...day, config: { offlineGraceS: 120 } })).toEqual([{ offline_min: 25 }]);
   });
 
-  test('the heartbeat interval is the one the station was last given (boot or ChangeConfiguration), else 300 s', async () => {
+  test('the heartbeat interval is the one the station was last given (boot or ChangeConfiguration), else its own spacing (300 s here)', async () => {
     await statuses(db, [{ at: '00:00', connector: 1, status: 'Available' }]);
     await heartbeats('00:00', '03-03 00:00', [['04:00', '04:30'], ['12:00', '12:30'], ['20:00', '20:30']]);
     // no boot known before 04:00: 300 s, offline 04:05-04:30 = 25 min
@@ -141,6 +141,21 @@ describe('uptime', { timeout: 30_000 }, () => {
       { started_at: t('12:15'), ended_at: t('12:30'), minutes: 15 },
       { started_at: t('20:10'), ended_at: t('20:30'), minutes: 20 },
     ]);
+  });
+
+  test('a station given no interval in the data keeps the spacing of its own heartbeats; one it was given wins', async () => {
+    // hourly heartbeats, none at 11:00 and 12:00, and no boot in the export: the interval is the hour the station
+    // keeps (the first quartile of its 22 gaps), so only 10:00 -> 13:00 is offline, from 11:00, 120 min. With 300 s
+    // every hour would be 55 min offline
+    await statuses(db, [{ at: '00:00', connector: 1, status: 'Available' }]);
+    await heartbeats('00:00', '03-03 00:00', [['10:00', '13:00']], 60);
+    expect(await rows(db, 'uptime_outages', ['started_at', 'ended_at', 'minutes', 'cause'], day)).toEqual([
+      { started_at: t('11:00'), ended_at: t('13:00'), minutes: 120, cause: 'offline' },
+    ]);
+    expect(await rows(db, 'uptime', ['offline_min', 'uptime_pct'], day)).toEqual([{ offline_min: 120, uptime_pct: 91.67 }]);
+    // booted with 300 s: 21 hourly gaps of 55 min and the 3 h one from 10:05, 175 min
+    await bootedWith('00:00', 300);
+    expect(await rows(db, 'uptime', ['offline_min'], day)).toEqual([{ offline_min: 21 * 55 + 175 }]);
   });
 
   test('a short heartbeat interval makes short gaps count', async () => {
