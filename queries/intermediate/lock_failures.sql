@@ -98,10 +98,22 @@ known_starts as (
     from transactions
     where connector_id is not null and started_at is not null
 ),
+authorize_taken as (
+    -- lock failures whose last Authorize a transaction on another connector of the station took up before them: an
+    -- Authorize names no connector, and that one was the other driver's
+    select distinct l.station_id, l.connector_id, l.started_at
+    from with_context l
+    join known_starts s
+        on s.station_id = l.station_id
+        and s.connector_id <> l.connector_id
+        and s.started_at >= l.last_authorized_at
+        and s.started_at <= l.started_at
+),
 with_commands as (
     -- each lock failure with its commands and the next transaction started on the connector after it ended
     select
         l.*,
+        t.station_id is not null as authorize_taken_elsewhere,
         coalesce(s.unlock_attempts, 0) as unlock_attempts,
         s.unlock_outcomes,
         s.unlock_result,
@@ -120,6 +132,8 @@ with_commands as (
         on s.station_id = l.station_id and s.connector_id = l.connector_id and s.started_at = l.started_at
     asof left join known_starts n
         on n.station_id = l.station_id and n.connector_id = l.connector_id and n.started_at >= l.ended_at
+    left join authorize_taken t
+        on t.station_id = l.station_id and t.connector_id = l.connector_id and t.started_at = l.started_at
 ),
 contexts as (
     -- when the cable was last known to stay in after a stop (Finishing, or a StopTransaction with no Available since)
@@ -148,7 +162,8 @@ signals as (
         coalesce(not transaction_running
             and (preparing_at > stopped_context_at
                 or (stopped_context_at is null
-                    and (preparing_at is not null or epoch(started_at) - epoch(last_authorized_at) <= $plug_in_window_s))), false) as at_plug_in,
+                    and (preparing_at is not null
+                        or (epoch(started_at) - epoch(last_authorized_at) <= $plug_in_window_s and not authorize_taken_elsewhere)))), false) as at_plug_in,
         coalesce(preparing_at, last_authorized_at) as plug_in_at,
         full_duration_s >= $stuck_min_duration_s as long_lasting,
         coalesce(not open and epoch(ended_at) - epoch(last_reset_at) <= $reset_clear_s, false) as reset_cleared,

@@ -236,6 +236,28 @@ describe('lock failures', { timeout: 30_000 }, () => {
     ]);
   });
 
+  test('an Authorize a session on another connector took up is no plug-in of this one', async () => {
+    // the driver of connector 2 authorizes and starts transaction 701; 30 s later connector 1 reports a lock failure
+    // with no Preparing: nothing says a cable went into connector 1
+    await messages(db, [{ at: '10:00:00', action: 'Authorize' }]);
+    await transactions(db, [{ connector: 2, id: 701, start: '10:00:30' }]);
+    await statuses(db, [
+      { at: '09:00', connector: 1, status: 'Available' },
+      { at: '10:00:05', connector: 2, status: 'Preparing' },
+      { at: '10:00:31', connector: 2, status: 'Charging' },
+      { at: '10:01:00', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '10:02:00', connector: 1, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', [...verdict, 'at_plug_in', 'since_plug_in_s'])).toEqual([
+      {
+        classification: 'undetermined',
+        reason: 'not enough evidence: raised with no plug-in or transaction context (status before: Available); cleared by itself after 60 s',
+        at_plug_in: false,
+        since_plug_in_s: null,
+      },
+    ]);
+  });
+
   test('vendor codes: ChargeX CX020 and EVgo A001 are a driver issue, ChargeX CX025 and EVgo F-codes a hardware fault', async () => {
     await statuses(db, [
       // CX020 labels it partial insertion, even though it lasted 30 min (the charger's own diagnosis beats the duration)
