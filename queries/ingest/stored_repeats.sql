@@ -18,10 +18,12 @@ with keys as (
     left join stored_pairs p on p.line_no = k.line_no
     left join stored_pair_answers a on a.line_no = k.line_no
 )
-select k.line_no
+-- the direction is tested after the join: in its condition DuckDB plans a nested loop over every pair of staged and
+-- stored rows (a file sorted by station, whose every piece spans the whole day, took minutes a piece)
+select distinct k.line_no
 from keys k
-semi join stage_stored_span m
+join stage_stored_span m
     on m.station_id = k.station_id
     and m.received_at = k.received_at
     and m.frame_hash = k.frame_hash
-    and (m.direction is not distinct from k.direction or m.direction is null or k.direction is null)
+where m.direction is not distinct from k.direction or m.direction is null or k.direction is null
