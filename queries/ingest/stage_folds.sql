@@ -8,7 +8,7 @@
 -- (the first occurrence, as java.time and Python's fold=0 read it). The 60 s let logging threads write a few ms out
 -- of order without that counting as the clock going back.
 -- That is for a file in time order. A file whose receive times go back by more than 2 h (stage_order; a fall-back
--- cannot) is sorted by something else, typically by station and then time: every station after the first would
+-- cannot) and whose stations come one after another is sorted by station and then time: every station after the first would
 -- look like the clock going back. In such a file the clock going back and the passes are looked for within each
 -- station's own lines, in file order, and a status-csv's within each station and connector (a file sorted by
 -- connector has each connector's rows in time order, but a station's connectors one after another). Both ways are

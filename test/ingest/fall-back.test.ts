@@ -314,6 +314,27 @@ describe('zone-less times in a repeated hour of a file sorted by station, placed
     expect(receivedTimes(run)).toEqual(['2026-10-25T00:20:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T01:40:00.000Z', '2026-10-25T02:05:00.000Z']);
   });
 
+  it('steve-log: a file in time order whose stations interleave keeps its own order when one line goes back further than a fall-back', async () => {
+    // the time-ordered log above, with a kept line of 1970 (a server clock reset) in it, and then with older lines
+    // after it (logs concatenated newest first): the file goes back over 2 h, but its stations are not one after
+    // another, so it is not sorted by station, and cp002's 02:40 is still moved by the file's step
+    const lines = [
+      steve('02:20:00,000', 'Received', heartbeat('a1'), 'cp001'),
+      steve('02:30:00,000', 'Received', heartbeat('b1'), 'cp002'),
+      steve('02:50:00,000', 'Received', heartbeat('a2'), 'cp001'),
+      steve('02:10:00,000', 'Received', heartbeat('a3'), 'cp001'),
+      steve('02:40:00,000', 'Received', heartbeat('b2'), 'cp002'),
+      steve('03:05:00,000', 'Received', heartbeat('a4'), 'cp001'),
+    ];
+    const inOrder = ['2026-10-25T00:20:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T01:40:00.000Z', '2026-10-25T02:05:00.000Z'];
+    const reset = steve('00:00:00,000', 'Received', heartbeat('c1'), 'cp003').replace('2026-10-25', '1970-01-01');
+    const withReset = await ingestBerlin([file('steve.log', [...lines.slice(0, 2), reset, ...lines.slice(2)])]);
+    expect(receivedTimes(withReset)).toEqual([...inOrder.slice(0, 2), '1969-12-31T23:00:00.000Z', ...inOrder.slice(2)]);
+    const older = [steve('12:00:00,000', 'Received', heartbeat('a0'), 'cp001'), steve('12:05:00,000', 'Received', heartbeat('b0'), 'cp002')].map((l) => l.replace('2026-10-25', '2026-10-24'));
+    const concatenated = await ingestBerlin([file('steve.log', [...lines, ...older])]);
+    expect(receivedTimes(concatenated)).toEqual([...inOrder, '2026-10-24T10:00:00.000Z', '2026-10-24T10:05:00.000Z']);
+  });
+
   it('ocpp-jsonl: in a batch read together, a file sorted by station and a file in time order are each judged alone', async () => {
     const a = file('a.jsonl', [...stationTimes.map((t, i) => jsonLine(`2026-10-25T${t}`, heartbeat(`a${i}`), 'timestamp', 'CP-1')), ...stationTimes.map((t, i) => jsonLine(`2026-10-25T${t}`, heartbeat(`b${i}`), 'timestamp', 'CP-2'))]);
     // in time order: CP-4's 02:40 is of the second pass by the file's step (CP-3's 02:10 after 02:50), not by its own
