@@ -47,7 +47,8 @@ failures as (
         range between to_days(cast($mechanism_window_days as integer)) preceding and current row)
 ),
 per_connector as (
-    -- lock failures per connector by class; failed attempts are those not during or after a transaction
+    -- lock failures per connector by class; failed attempts are those at a plug-in, or not during or after a
+    -- transaction
     select
         station_id,
         connector_id,
@@ -55,7 +56,7 @@ per_connector as (
         count(*) filter (where classification = 'stuck_lock') as stuck_lock,
         count(*) filter (where classification = 'driver_misuse') as driver_misuse,
         count(*) filter (where classification = 'undetermined') as undetermined,
-        count(*) filter (where not after_stop and not transaction_running) as failed_attempts,
+        count(*) filter (where at_plug_in or (not after_stop and not transaction_running)) as failed_attempts,
         max(recent_failures) as max_failures_in_days,
         max(recent_failures_between_sessions) as max_failures_between_sessions,
         max(recent_stuck) as max_stuck_in_days,

@@ -152,13 +152,14 @@ contexts as (
     from with_commands
 ),
 signals as (
-    -- the evidence, one flag each. When both a stop and a plug-in come before the failure, the later one is its
-    -- context: a Preparing after the stop is a new plug-in (also one straight from Finishing, a driver starting
-    -- again), a stop after a Preparing ended the session that plug-in began. An Authorize alone never outweighs a
-    -- stop: a driver presents the card again to free a cable that stays locked
+    -- the evidence, one flag each. A stop after a Preparing ended the session that plug-in began: the failure is
+    -- after the stop alone. A Preparing after the stop with the cable never seen out (Finishing straight to
+    -- Preparing: a driver starting again, or presenting the card to free a stuck cable; or an Available lost) is
+    -- both, which conflict. An Authorize never makes a plug-in after a stop: a driver presents the card again to free
+    -- a cable that stays locked
     select
         *,
-        stopped_context_at is not null and not coalesce(preparing_at > stopped_context_at, false) as after_stop,
+        stopped_context_at is not null as after_stop,
         coalesce(not transaction_running
             and (preparing_at > stopped_context_at
                 or (stopped_context_at is null
@@ -199,6 +200,12 @@ explained as (
     select
         *,
         case
+            when after_stop and at_plug_in then
+                case when last_stopped_at is null
+                    then format('raised {} after plug-in straight from Finishing, the cable not seen out', human_duration(epoch(started_at) - epoch(plug_in_at)))
+                    else format('raised {} after plug-in, the cable not seen out since transaction {} stopped {} before', human_duration(epoch(started_at) - epoch(plug_in_at)),
+                        coalesce(cast(last_stopped_transaction_id as varchar), '?'), human_duration(epoch(started_at) - epoch(last_stopped_at)))
+                end
             when after_stop and last_stopped_at is not null then
                 format('raised {} after transaction {} stopped, cable not yet removed', human_duration(epoch(started_at) - epoch(last_stopped_at)), coalesce(cast(last_stopped_transaction_id as varchar), '?'))
             when after_stop then 'raised while Finishing, cable not yet removed'

@@ -85,9 +85,10 @@ describe('lock failures', { timeout: 30_000 }, () => {
     expect(await rows(db, 'remediation', ['resolution', 'unlock_freed'])).toEqual([{ resolution: 'remote unlock', unlock_freed: true }]);
   });
 
-  test('a Preparing after the stop makes a lock failure one at plug-in, also when no Available came between', async () => {
-    // connector 1: the charger's Finishing and Available after transaction 5 were lost; two hours later a new plug-in.
-    // connector 2: Finishing straight to Preparing, a driver starting again without unplugging
+  test('a Preparing after the stop with the cable never seen out is both at plug-in and after the stop: conflicting, and a failed plug-in', async () => {
+    // connector 1: the charger's Finishing and Available after transaction 5 were lost; two hours later a plug-in.
+    // connector 2: Finishing straight to Preparing: a driver starting again without unplugging, or presenting the card
+    // to free a cable stuck in. Either way the domain's signals of both sides are there
     await transactions(db, [
       { connector: 1, id: 5, start: '09:00', stop: '10:00' },
       { connector: 2, id: 6, start: '10:00', stop: '11:00' },
@@ -106,12 +107,16 @@ describe('lock failures', { timeout: 30_000 }, () => {
     ]);
     expect(await rows(db, 'lock_failures', ['connector_id', ...verdict, 'after_stop', 'at_plug_in', 'since_plug_in_s', 'since_stop_s', 'transaction_id'])).toEqual([
       {
-        connector_id: 1, classification: 'driver_misuse', reason: 'raised 10 s after plug-in, no transaction running; cleared by itself after 30 s',
-        after_stop: false, at_plug_in: true, since_plug_in_s: 10, since_stop_s: null, transaction_id: null,
+        connector_id: 1,
+        classification: 'undetermined',
+        reason: 'conflicting evidence: raised 10 s after plug-in, the cable not seen out since transaction 5 stopped 2 h before; cleared by itself after 30 s',
+        after_stop: true, at_plug_in: true, since_plug_in_s: 10, since_stop_s: 7210, transaction_id: 5,
       },
       {
-        connector_id: 2, classification: 'driver_misuse', reason: 'raised 8 s after plug-in, no transaction running; cleared by itself after 32 s',
-        after_stop: false, at_plug_in: true, since_plug_in_s: 8, since_stop_s: null, transaction_id: null,
+        connector_id: 2,
+        classification: 'undetermined',
+        reason: 'conflicting evidence: raised 8 s after plug-in, the cable not seen out since transaction 6 stopped 3 min before; cleared by itself after 32 s',
+        after_stop: true, at_plug_in: true, since_plug_in_s: 8, since_stop_s: 188, transaction_id: 6,
       },
     ]);
     expect(await rows(db, 'lock_connectors', ['connector_id', 'failed_attempts'])).toEqual([
