@@ -46,7 +46,7 @@ judged as (
             when received_text is null and reported_at is null then 'timestamp is not a time: ' || left(reported_text, 40)
             -- with no received time the charger's clock is all there is: a clock that lost its setting (1970 after a
             -- reboot) or runs ahead would put the row decades away and stretch every window over them
-            when received_text is null and year(reported_at) < 2000 then 'timestamp is before 2000 (a charger clock not set) and the row has no received time: ' || left(reported_text, 40)
+            when received_text is null and year(timezone($tz, reported_at)) < 2000 then 'timestamp is before 2000 (a charger clock not set) and the row has no received time: ' || left(reported_text, 40)
             when received_text is null and received_in_future(reported_at) then 'timestamp is more than a day in the future and the row has no received time: ' || left(reported_text, 40)
         end as row_reason
     from typed

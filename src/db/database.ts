@@ -226,7 +226,7 @@ function describeOpenError(path: string, error: unknown): CliError {
     const folder = dirname(resolve(path));
     return new CliError(
       `cannot open database ${path}: permission denied.\n` +
-        `Run as a user who may read and write it and its folder ${folder} (DuckDB writes ${basename(path)}.wal and ${basename(path)}.tmp beside it), or name another --db.`,
+        `Run as a user who may read it (and, to ingest, write it and its folder ${folder}: DuckDB writes ${basename(path)}.wal and ${basename(path)}.tmp beside it), or name another --db.`,
       1,
       { cause: error },
     );

@@ -325,11 +325,15 @@ function detectFromHead(head: Head): Omit<Detected, 'gzip'> | undefined {
   return undefined;
 }
 
-/** A file that is not one the formats read, whatever --format says: `problem` says why without advice on options. */
+/**
+ * A file the run cannot take as it is: `problem` says why without advice on options, and `formatMayRead` whether
+ * --format could read it (a log in a shape auto cannot tell) or not (compressed otherwise, not UTF-8).
+ */
 export class UnreadableFile extends CliError {
   constructor(
     message: string,
     readonly problem: string,
+    readonly formatMayRead = false,
   ) {
     super(message);
   }
@@ -372,6 +376,7 @@ export async function detectFormat(readPath: string, requested: Format | 'auto',
     throw new UnreadableFile(
       `${problem}\nPass --format to store what is left (the line it is cut in is then rejected), or leave the file out of the inputs.`,
       problem,
+      true,
     );
   }
   if (!detected) {
@@ -383,6 +388,7 @@ export async function detectFormat(readPath: string, requested: Format | 'auto',
         'frames-csv (CSV with timestamp, id, action, msg), status-csv (CSV with station, connectorId, status, errorCode, ...), ' +
         "steve-log (SteVe's steve.log). Pass --format to say which.",
       `cannot recognise the format of ${terminalSafe(path)}: it is none of ocpp-jsonl, frames-csv, status-csv and steve-log.${hint ? ` ${hint.trim()}` : ''}`,
+      true,
     );
   }
   return { ...detected, gzip };

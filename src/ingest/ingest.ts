@@ -37,7 +37,7 @@ export interface IngestOptions {
    * told of each file that is not in a format the run reads (its problem), which the run then leaves out; without
    * it such a file fails the run (a nightly inbox with a stray README must still publish the night)
    */
-  onUnreadableFile?: (problem: string) => void;
+  onUnreadableFile?: (file: UnreadableFile) => void;
 }
 
 export interface Reject {
@@ -571,7 +571,7 @@ async function planFiles(inputs: readonly string[], options: IngestOptions, spoo
       detected = await detectFormat(file.path, format, shownName(file));
     } catch (error) {
       if (error instanceof UnreadableFile && onUnreadableFile) {
-        onUnreadableFile(error.problem);
+        onUnreadableFile(error);
         continue;
       }
       if (error instanceof CliError) throw error;

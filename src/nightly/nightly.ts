@@ -101,8 +101,12 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
     noFilesOk: true,
     onWarning: (text) => options.log('warning', text),
     // a stray file (a README, a manifest, a zip) must not stop every night's report until someone removes it
-    onUnreadableFile: (problem) =>
-      options.log('warning', `${problem} Skipped, as it will be every night it stays in the inbox; if it is a log, move it out and ingest it with ocpp-faults ingest FILE --format FORMAT.`),
+    onUnreadableFile: ({ problem, formatMayRead }) =>
+      options.log(
+        'warning',
+        `${problem} Skipped, as it will be every night it stays in the inbox` +
+          (formatMayRead ? '; if it is a log, move it out and ingest it with ocpp-faults ingest FILE --format FORMAT.' : '.'),
+      ),
   });
   options.log(
     'ingest',

@@ -370,6 +370,15 @@ describe('a status-csv with no received column', () => {
     ]);
   });
 
+  it('judges the year as written, in --tz: 2000-01-01 00:30 in Berlin is kept though it is 1999 in UTC', async () => {
+    const berlin = join(tempDir(), 'berlin.csv');
+    writeFileSync(berlin, 'station,connectorId,status,errorCode,timestamp\nCP-1,1,Available,NoError,2000-01-01 00:30:00\n');
+    const run = ingest(berlin, ['--tz', 'Europe/Berlin']);
+    expect(run.json).toMatchObject({ status_notifications: 1, rejected: 0 });
+    const rows = await query(run.db, 'select effective_at from status_notifications');
+    expect(rows.map((r) => iso(r['effective_at']))).toEqual(['1999-12-31T23:30:00.000Z']);
+  });
+
   it('stores the other rows at their reported time', async () => {
     const rows = await query(db, 'select line_no, status, effective_at, effective_source from status_notifications order by line_no');
     expect(rows.map((r) => ({ ...r, effective_at: iso(r['effective_at']) }))).toEqual([
