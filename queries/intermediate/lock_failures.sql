@@ -14,17 +14,50 @@ with vendor_codes (vendor, code_pattern, code_alone, lock_code, signal, label) a
         ('evgo', 'A002', false, true, 'user', 'failed vehicle lock, a driver issue'),
         ('evgo', 'F%', false, false, 'hardware', 'EVgo hardware/safety fault')
 ),
+episode_vendor_codes as (
+    -- the vendor codes of every notification of each episode, not only its first: a charger that reports OtherError
+    -- may name the fault only in a repeat (CX001, then CX025 when it found the latch broken)
+    select e.station_id, e.connector_id, e.started_at, n.vendor_id, n.vendor_error_code, min(n.effective_at) as first_at
+    from episodes e
+    join status_notifications n
+        on n.station_id = e.station_id
+        and n.connector_id = e.connector_id
+        and n.effective_at >= e.started_at
+        and n.effective_at < coalesce(e.ended_at, 'infinity'::timestamptz)
+    where n.vendor_error_code is not null and n.error_code is not distinct from e.error_code
+    group by e.station_id, e.connector_id, e.started_at, n.vendor_id, n.vendor_error_code
+),
+vendor_matches as (
+    -- per episode, what its vendor codes say: whether one names a lock failure, and which side they speak for
+    select
+        c.station_id,
+        c.connector_id,
+        c.started_at,
+        bool_or(v.lock_code) as vendor_lock_code,
+        case
+            when bool_or(v.signal = 'hardware') and bool_or(v.signal = 'user') then 'conflicting'
+            when bool_or(v.signal = 'hardware') then 'hardware'
+            when bool_or(v.signal = 'user') then 'user'
+        end as vendor_signal,
+        count(*) filter (where v.signal is not null) as signal_codes,
+        string_agg(format('{} ({})', trim(c.vendor_error_code), v.label), ', ' order by c.first_at) filter (where v.signal is not null) as vendor_label
+    from episode_vendor_codes c
+    join vendor_codes v
+        on upper(trim(c.vendor_error_code)) like v.code_pattern
+        and (v.code_alone or lower(coalesce(c.vendor_id, '')) like '%' || v.vendor || '%')
+    group by c.station_id, c.connector_id, c.started_at
+),
 coded as (
-    -- every episode with the vendor code entry it matches, if any
+    -- every episode with what its vendor codes say, if anything
     select
         e.*,
-        v.lock_code as vendor_lock_code,
-        v.signal as vendor_signal,
-        v.label as vendor_label
+        m.vendor_lock_code,
+        m.vendor_signal,
+        m.signal_codes,
+        m.vendor_label
     from episodes e
-    left join vendor_codes v
-        on upper(trim(e.vendor_error_code)) like v.code_pattern
-        and (v.code_alone or lower(coalesce(e.vendor_id, '')) like '%' || v.vendor || '%')
+    left join vendor_matches m
+        on m.station_id = e.station_id and m.connector_id = e.connector_id and m.started_at = e.started_at
 ),
 lock_episodes as (
     -- lock failures: the OCPP code, or a vendor code that names one
@@ -176,9 +209,9 @@ weighed as (
     -- strong evidence for each side
     select
         *,
-        after_stop or unlock_failed or reset_cleared or coalesce(vendor_signal = 'hardware', false) as stuck_evidence,
+        after_stop or unlock_failed or reset_cleared or coalesce(vendor_signal in ('hardware', 'conflicting'), false) as stuck_evidence,
         at_plug_in and cleared_quickly and remote_commands = 0 as misuse_pattern,
-        coalesce(vendor_signal = 'user', false) as user_code
+        coalesce(vendor_signal in ('user', 'conflicting'), false) as user_code
     from signals
 ),
 classified as (
@@ -216,7 +249,7 @@ explained as (
             else format('raised with no plug-in or transaction context (status before: {})', coalesce(status_before, 'none'))
         end as context_text,
         case when vendor_signal is not null then
-            format('vendor code {} ({})', vendor_error_code, vendor_label)
+            case when signal_codes = 1 then 'vendor code ' else 'vendor codes ' end || vendor_label
         end as vendor_text,
         case
             when unlock_attempts = 1 then format('remote unlock: {}', unlock_outcomes)

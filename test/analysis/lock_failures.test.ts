@@ -263,6 +263,39 @@ describe('lock failures', { timeout: 30_000 }, () => {
     ]);
   });
 
+  test('a vendor code that names the lock failure in a repeat of the notification counts, not only the first one', async () => {
+    // OtherError is the code of both notifications, so they are one episode; only the repeat names the broken latch.
+    // Connector 1 first said CX001 (a lock failure), connector 2 first said CX099 (no lock code at all)
+    const chargex = 'https://chargex.inl.gov';
+    await statuses(db, [1, 2].flatMap((connector) => [
+      { at: '10:00:00', connector, status: 'Preparing' },
+      { at: '10:00:20', connector, status: 'Faulted', code: 'OtherError', vendorId: chargex, vendorErrorCode: connector === 1 ? 'CX001' : 'CX099' },
+      { at: '10:00:40', connector, status: 'Faulted', code: 'OtherError', vendorId: chargex, vendorErrorCode: 'CX025' },
+      { at: '11:00:00', connector, status: 'Available' },
+    ]));
+    const reason = 'raised 20 s after plug-in, no transaction running; vendor code CX025 (broken latch, a hardware fault); cleared by itself after 60 min';
+    expect(await rows(db, 'lock_failures', ['connector_id', ...verdict, 'vendor_error_code', 'vendor_signal'])).toEqual([
+      { connector_id: 1, classification: 'stuck_lock', reason, vendor_error_code: 'CX001', vendor_signal: 'hardware' },
+      { connector_id: 2, classification: 'stuck_lock', reason, vendor_error_code: 'CX099', vendor_signal: 'hardware' },
+    ]);
+  });
+
+  test('vendor codes of both sides in one episode are conflicting evidence', async () => {
+    await statuses(db, [
+      { at: '10:00:00', connector: 1, status: 'Preparing' },
+      { at: '10:00:20', connector: 1, status: 'Faulted', code: 'OtherError', vendorId: 'https://chargex.inl.gov', vendorErrorCode: 'CX020' },
+      { at: '10:00:40', connector: 1, status: 'Faulted', code: 'OtherError', vendorId: 'https://chargex.inl.gov', vendorErrorCode: 'CX025' },
+      { at: '10:01:00', connector: 1, status: 'Available' },
+    ]);
+    expect(await rows(db, 'lock_failures', [...verdict, 'vendor_signal'])).toEqual([
+      {
+        classification: 'undetermined',
+        reason: 'conflicting evidence: raised 20 s after plug-in, no transaction running; vendor codes CX020 (partial insertion, a driver issue), CX025 (broken latch, a hardware fault); cleared by itself after 40 s',
+        vendor_signal: 'conflicting',
+      },
+    ]);
+  });
+
   test('vendor codes: ChargeX CX020 and EVgo A001 are a driver issue, ChargeX CX025 and EVgo F-codes a hardware fault', async () => {
     await statuses(db, [
       // CX020 labels it partial insertion, even though it lasted 30 min (the charger's own diagnosis beats the duration)
