@@ -25,7 +25,8 @@ select
     reset_cleared,
     last_reset_at,
     remote_commands,
-    round(epoch(first_command_at) - epoch(started_at), 3) as time_to_first_command_s,
+    -- 0 for an unlock under way when the failure was raised
+    round(greatest(epoch(first_command_at) - epoch(started_at), 0), 3) as time_to_first_command_s,
     full_duration_s,
     transaction_id,
     reason

@@ -19,7 +19,7 @@ counted as (
         count(*) filter (where resolution = 'unattributed') as unattributed,
         count(*) filter (where resolution = 'still open') as still_open,
         median(full_duration_s) filter (where not open) as median_time_to_clear_s,
-        median(epoch(first_command_at) - epoch(started_at)) as median_time_to_first_command_s
+        median(greatest(epoch(first_command_at) - epoch(started_at), 0)) as median_time_to_first_command_s
     from stuck
 )
 select

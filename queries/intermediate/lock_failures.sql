@@ -88,7 +88,8 @@ with_context as (
 ),
 commands as (
     -- central-system commands while each lock failure lasted: unlocks of its connector, resets of its station,
-    -- and other commands that could have cleared it
+    -- and other commands that could have cleared it; and an unlock under way when it was raised (requested before,
+    -- answered after: the charger raises the failure of that very unlock)
     select
         l.station_id,
         l.connector_id,
@@ -99,11 +100,11 @@ commands as (
     from lock_episodes l
     join remote_commands c
         on c.station_id = l.station_id
-        and c.requested_at >= l.started_at
         and c.requested_at <= coalesce(l.ended_at, 'infinity'::timestamptz)
-    where (c.action = 'UnlockConnector' and c.connector_id = l.connector_id)
+    where (c.requested_at >= l.started_at or (c.action = 'UnlockConnector' and c.answered_at >= l.started_at))
+        and ((c.action = 'UnlockConnector' and c.connector_id = l.connector_id)
         or c.action = 'Reset'
-        or (c.action in ('ChangeAvailability', 'RemoteStopTransaction') and (c.connector_id is null or c.connector_id in (0, l.connector_id)))
+        or (c.action in ('ChangeAvailability', 'RemoteStopTransaction') and (c.connector_id is null or c.connector_id in (0, l.connector_id))))
 ),
 command_summary as (
     -- unlock and reset attempts and their outcomes per lock failure

@@ -156,6 +156,25 @@ describe('lock failures', { timeout: 30_000 }, () => {
     ]);
   });
 
+  test('an unlock under way when the failure was raised is one of its unlock attempts', async () => {
+    // the help desk unlocks at 10:00:00; the charger answers UnlockFailed at 10:00:01 and raises the lock failure then
+    await statuses(db, [
+      { at: '09:00', connector: 1, status: 'Available' },
+      { at: '10:00:01', connector: 1, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '10:05:01', connector: 1, status: 'Available' },
+    ]);
+    await commands(db, [{ connector: 1, action: 'UnlockConnector', at: '10:00:00', outcome: 'UnlockFailed' }]);
+    expect(await rows(db, 'lock_failures', [...verdict, 'unlock_attempts', 'unlock_result'])).toEqual([
+      {
+        classification: 'stuck_lock',
+        reason: 'raised with no plug-in or transaction context (status before: Available); remote unlock: UnlockFailed; cleared after 5 min',
+        unlock_attempts: 1,
+        unlock_result: 'UnlockFailed',
+      },
+    ]);
+    expect(await rows(db, 'remediation', ['unlock_outcomes', 'time_to_first_command_s'])).toEqual([{ unlock_outcomes: 'UnlockFailed', time_to_first_command_s: 0 }]);
+  });
+
   test('a long lock failure with no plug-in or transaction context counts as a stuck lock', async () => {
     await statuses(db, [
       { at: '11:00', connector: 2, status: 'Available' },
