@@ -2,7 +2,7 @@
 -- whose vendor code labels a lock failure), with the evidence around it and its classification:
 -- stuck_lock | driver_misuse | undetermined, and a one-line reason for a support agent.
 -- The classification looks at the whole episode (full duration, commands until it ended), not at the window cut.
--- Reads the temp tables episodes and status_changes. Parameters: $plug_in_window_s, $stuck_min_duration_s,
+-- Reads the temp tables episodes and status_changes. Parameters: $plug_in_window_s, $stop_race_s, $stuck_min_duration_s,
 -- $misuse_max_duration_s, $reset_clear_s, $unlock_clear_s, $following_session_s.
 with vendor_codes (vendor, code_pattern, code_alone, lock_code, signal, label) as (
     -- vendor error codes that say what kind of lock failure it is (ChargeX and EVgo MREC code lists)
@@ -169,6 +169,30 @@ with_commands as (
     left join authorize_taken t
         on t.station_id = l.station_id and t.connector_id = l.connector_id and t.started_at = l.started_at
 ),
+raced as (
+    -- a failure raised during a transaction that stopped within $stop_race_s after it, while it lasted: the charger
+    -- failed to unlock at the end of the session and reported that before its StopTransaction
+    select w.*, t.stopped_at as race_stopped_at
+    from with_commands w
+    left join transactions t
+        on w.transaction_running
+        and t.station_id = w.station_id
+        and t.connector_id = w.connector_id
+        and t.transaction_id = w.transaction_id
+        and t.started_at = w.transaction_started_at
+        and t.stopped_at >= w.started_at
+        and t.stopped_at <= w.started_at + to_seconds(cast($stop_race_s as double))
+        and t.stopped_at < coalesce(w.ended_at, 'infinity'::timestamptz)
+),
+stop_raced as (
+    -- such a failure is after the stop, not during the transaction
+    select
+        * exclude (transaction_running, last_stopped_at, last_stopped_transaction_id, race_stopped_at),
+        transaction_running and race_stopped_at is null as transaction_running,
+        coalesce(race_stopped_at, last_stopped_at) as last_stopped_at,
+        case when race_stopped_at is not null then transaction_id else last_stopped_transaction_id end as last_stopped_transaction_id
+    from raced
+),
 contexts as (
     -- when the cable was last known to stay in after a stop (Finishing, or a StopTransaction with no Available since)
     -- and when it was last plugged in (Preparing)
@@ -183,7 +207,7 @@ contexts as (
             when status = 'Preparing' then status_started_at
             when status_before = 'Preparing' then status_before_since
         end as preparing_at
-    from with_commands
+    from stop_raced
 ),
 signals as (
     -- the evidence, one flag each. A stop after a Preparing ended the session that plug-in began: the failure is
@@ -240,6 +264,8 @@ explained as (
                     else format('raised {} after plug-in, the cable not seen out since transaction {} stopped {} before', human_duration(epoch(started_at) - epoch(plug_in_at)),
                         coalesce(cast(last_stopped_transaction_id as varchar), '?'), human_duration(epoch(started_at) - epoch(last_stopped_at)))
                 end
+            when after_stop and last_stopped_at > started_at then
+                format('raised {} before transaction {} stopped, cable not yet removed', human_duration(epoch(last_stopped_at) - epoch(started_at)), coalesce(cast(last_stopped_transaction_id as varchar), '?'))
             when after_stop and last_stopped_at is not null then
                 format('raised {} after transaction {} stopped, cable not yet removed', human_duration(epoch(started_at) - epoch(last_stopped_at)), coalesce(cast(last_stopped_transaction_id as varchar), '?'))
             when after_stop then 'raised while Finishing, cable not yet removed'

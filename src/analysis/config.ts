@@ -18,6 +18,10 @@ export interface AnalysisConfig {
   /** A lock failure this soon after an Authorize on the station counts as "at plug-in" even when the charger
    * sent no Preparing: 120 s, the usual connection timeout between authorizing and plugging in. */
   plugInWindowS: number;
+  /** A lock failure raised this soon before its transaction's StopTransaction, and lasting past it, is one after the
+   * stop: 60 s. A charger that fails to unlock at the end of a session may report the failure before it sends the
+   * StopTransaction. */
+  stopRaceS: number;
   /** A lock failure that ends within this many seconds after a Reset was cleared by it: 15 min covers a
    * reboot (typically 1-5 min) and the first StatusNotifications after the BootNotification. */
   resetClearS: number;
@@ -85,6 +89,7 @@ export const defaultAnalysisConfig: AnalysisConfig = {
   stuckMinDurationS: 15 * 60,
   misuseMaxDurationS: 5 * 60,
   plugInWindowS: 120,
+  stopRaceS: 60,
   resetClearS: 15 * 60,
   unlockClearS: 5 * 60,
   followingSessionS: 10 * 60,
@@ -114,6 +119,7 @@ export function analysisParameters(config: AnalysisConfig): Record<string, numbe
     stuck_min_duration_s: config.stuckMinDurationS,
     misuse_max_duration_s: config.misuseMaxDurationS,
     plug_in_window_s: config.plugInWindowS,
+    stop_race_s: config.stopRaceS,
     reset_clear_s: config.resetClearS,
     unlock_clear_s: config.unlockClearS,
     following_session_s: config.followingSessionS,

@@ -175,6 +175,35 @@ describe('lock failures', { timeout: 30_000 }, () => {
     expect(await rows(db, 'remediation', ['unlock_outcomes', 'time_to_first_command_s'])).toEqual([{ unlock_outcomes: 'UnlockFailed', time_to_first_command_s: 0 }]);
   });
 
+  test('a lock failure raised just before its StopTransaction, and lasting past it, is after the stop', async () => {
+    // connector 1: the charger fails to unlock at the end of transaction 9 and reports it 1 s before its
+    // StopTransaction. Connector 2: transaction 10 goes on for 2 min after the failure, longer than the 60 s race
+    await transactions(db, [
+      { connector: 1, id: 9, start: '10:00', stop: '11:00:01' },
+      { connector: 2, id: 10, start: '10:00', stop: '11:02:00' },
+    ]);
+    await statuses(db, [1, 2].flatMap((connector) => [
+      { at: '10:00', connector, status: 'Charging' },
+      { at: '11:00:00', connector, status: 'Faulted', code: 'ConnectorLockFailure' },
+      { at: '11:05:00', connector, status: 'Available' },
+    ]));
+    await commands(db, [1, 2].map((connector) => ({ connector, action: 'UnlockConnector', at: '11:03:00', outcome: 'Unlocked' })));
+    expect(await rows(db, 'lock_failures', ['connector_id', ...verdict, 'after_stop', 'since_stop_s', 'transaction_id', 'transaction_state'])).toEqual([
+      {
+        connector_id: 1,
+        classification: 'stuck_lock',
+        reason: 'raised 1 s before transaction 9 stopped, cable not yet removed; remote unlock: Unlocked; cleared 2 min after the unlock (5 min in all)',
+        after_stop: true, since_stop_s: -1, transaction_id: 9, transaction_state: 'stopped',
+      },
+      {
+        connector_id: 2,
+        classification: 'undetermined',
+        reason: 'not enough evidence: raised during transaction 10; remote unlock: Unlocked; cleared 2 min after the unlock (5 min in all)',
+        after_stop: false, since_stop_s: null, transaction_id: 10, transaction_state: 'running',
+      },
+    ]);
+  });
+
   test('a long lock failure with no plug-in or transaction context counts as a stuck lock', async () => {
     await statuses(db, [
       { at: '11:00', connector: 2, status: 'Available' },
