@@ -136,6 +136,18 @@ async function ingestPlanned(db: Database, reading: { files: readonly PlannedFil
   return run.result;
 }
 
+/** Whether two zone names are one zone: ICU's canonical names (Etc/UTC and GMT are UTC, US/Eastern America/New_York). */
+function sameZone(a: string, b: string): boolean {
+  const canonical = (zone: string) => {
+    try {
+      return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    } catch {
+      return zone.toLowerCase();
+    }
+  };
+  return canonical(a) === canonical(b);
+}
+
 /** A CSV header that names a column the format reads twice: the run reads the first, and says so. */
 function warnOfRepeatedColumns(planned: PlannedFile, options: IngestOptions): void {
   const { csv, format } = planned.detected;
@@ -360,7 +372,7 @@ class IngestRun {
   private warnOfZone(planned: PlannedFile, sha256: string): void {
     const readIn = this.known.get(sha256);
     const tz = this.options.tz;
-    if (readIn === undefined || readIn.toLowerCase() === tz.toLowerCase()) return;
+    if (readIn === undefined || sameZone(readIn, tz)) return;
     this.options.onWarning?.(
       `${shownName(planned)} was ingested before with --tz ${readIn}, and is not read again: any times in it written without a zone stay read in ${readIn}, not ${tz}. ` +
         `To read them in ${tz}, ingest it into a new database (--db).`,

@@ -161,6 +161,8 @@ describe('a file ingested before in another --tz', () => {
     expect(warnings).toEqual([warning(path), warning(copy)]);
     warnings.length = 0;
     await ingestFiles(db!, [dir], settled({ onWarning: (text) => warnings.push(text) }));
+    // the same zone by another of its names is no other zone
+    await ingestFiles(db!, [dir], settled({ tz: 'Etc/UTC', onWarning: (text) => warnings.push(text) }));
     expect(warnings).toEqual([]);
   });
 });
