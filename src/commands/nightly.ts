@@ -47,11 +47,11 @@ A crontab line (every night at 02:30, reporting the day before, output kept by d
     .action(async (inbox: string, options: NightlyCommandOptions) => {
       const until = options.until === undefined ? undefined : parseWindowBound(options.until, 'to', '--until');
       // a night reports what has happened: a typo's window in the future would publish an empty folder as latest
-      const latestUntil = Date.now() + 24 * 3600 * 1000;
-      if (until !== undefined && Date.parse(until) > latestUntil) {
+      const day = 24 * 3600 * 1000;
+      if (until !== undefined && Date.parse(until) > Date.now() + day) {
         throw usageError(
           `--until ${options.until} ends the window at ${until}, more than a day from now: a night reports what has happened. ` +
-            `Pass the day to report, e.g. --until ${new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10)} for yesterday.`,
+            `Pass the day to report, e.g. --until ${new Date(Date.now() - day).toISOString().slice(0, 10)} for yesterday.`,
         );
       }
       if (!existsSync(inbox)) {

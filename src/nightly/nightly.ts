@@ -12,6 +12,7 @@ import { exportResults, type ExportedFile } from '../export/export.js';
 import { buildAlerts, type Alert } from '../analysis/alerts.js';
 import { nightlyWindows, type NightlyWindow } from './windows.js';
 import { writeReport } from '../report/report.js';
+import { formatCountOf } from '../report/format.js';
 import { formatBytes } from '../tty.js';
 import { acquireRunLock } from './lock.js';
 import { publish, removeLeftovers, stagingFolder } from './publish.js';
@@ -116,7 +117,7 @@ async function night(db: Database, outDir: string, options: NightlyOptions): Pro
 
   const window = await nightWindow(db, options);
   const [totals] = await runResult<{ episodes: number; stations_affected: number; open_episodes: number; data_start: Date | null; data_end: Date | null }>(db, 'summary_totals', { window });
-  options.log('window', `${window.from} to ${window.to} (${options.window}): ${countOf(totals?.episodes ?? 0, 'error episode')} on ${countOf(totals?.stations_affected ?? 0, 'station')}`);
+  options.log('window', `${window.from} to ${window.to} (${options.window}): ${formatCountOf(totals?.episodes ?? 0, 'error episode')} on ${formatCountOf(totals?.stations_affected ?? 0, 'station')}`);
   const outside = dataOutside(window, totals?.data_start ?? null, totals?.data_end ?? null);
   if (outside) options.log('warning', `${outside}; this night's report and exports are empty. Is the export that brings the logs late, or --until wrong?`);
 
@@ -201,7 +202,6 @@ export function folderName(window: AnalysisWindow): string {
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
-const countOf = (value: number, singular: string) => `${n(value)} ${Number(value) === 1 ? singular : `${singular}s`}`;
 
 function countByKind(alerts: readonly Alert[]): string {
   const counts = new Map<string, number>();

@@ -278,37 +278,26 @@ describe('zone-less times in a repeated hour of a file sorted by station, placed
     expect(beside.stored.rejects).toHaveLength(1);
   });
 
+  // Two stations in time order across the fall-back, and where each of their times belongs. cp002 has one time in
+  // each pass (02:30, then 02:40): no step back of its own, but the file's clock went back before its 02:40 (cp001's
+  // 02:10 after 02:50)
+  const twoStations = [
+    steve('02:20:00,000', 'Received', heartbeat('a1'), 'cp001'),
+    steve('02:30:00,000', 'Received', heartbeat('b1'), 'cp002'),
+    steve('02:50:00,000', 'Received', heartbeat('a2'), 'cp001'),
+    steve('02:10:00,000', 'Received', heartbeat('a3'), 'cp001'),
+    steve('02:40:00,000', 'Received', heartbeat('b2'), 'cp002'),
+    steve('03:05:00,000', 'Received', heartbeat('a4'), 'cp001'),
+  ];
+  const twoStationsPlaced = ['2026-10-25T00:20:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T01:40:00.000Z', '2026-10-25T02:05:00.000Z'];
+
   it('steve-log: a file in time order is placed by its own order, a station with no step of its own too', async () => {
-    // cp002 has one time in each pass (02:30, then 02:40): no step back of its own, but the file's clock went back
-    // before its 02:40 (cp001's 02:10 after 02:50)
-    const path = file('steve.log', [
-      steve('02:20:00,000', 'Received', heartbeat('a1'), 'cp001'),
-      steve('02:30:00,000', 'Received', heartbeat('b1'), 'cp002'),
-      steve('02:50:00,000', 'Received', heartbeat('a2'), 'cp001'),
-      steve('02:10:00,000', 'Received', heartbeat('a3'), 'cp001'),
-      steve('02:40:00,000', 'Received', heartbeat('b2'), 'cp002'),
-      steve('03:05:00,000', 'Received', heartbeat('a4'), 'cp001'),
-    ]);
-    expect(receivedTimes(await ingestBerlin([path]))).toEqual([
-      '2026-10-25T00:20:00.000Z',
-      '2026-10-25T00:30:00.000Z',
-      '2026-10-25T00:50:00.000Z',
-      '2026-10-25T01:10:00.000Z',
-      '2026-10-25T01:40:00.000Z',
-      '2026-10-25T02:05:00.000Z',
-    ]);
+    expect(receivedTimes(await ingestBerlin([file('steve.log', twoStations)]))).toEqual(twoStationsPlaced);
   });
 
   it('steve-log: a line rejected for a time a day or more ahead does not make a file in time order look sorted by station', async () => {
     // as above, with a line of 2099 after cp002's first pass: rejected, and cp002's 02:40 still moved by the file's step
-    const path = file('steve.log', [
-      steve('02:20:00,000', 'Received', heartbeat('a1'), 'cp001'),
-      steve('02:30:00,000', 'Received', heartbeat('b1'), 'cp002'),
-      steve('02:50:00,000', 'Received', heartbeat('a2'), 'cp001').replace('2026-10-25', '2099-10-25'),
-      steve('02:10:00,000', 'Received', heartbeat('a3'), 'cp001'),
-      steve('02:40:00,000', 'Received', heartbeat('b2'), 'cp002'),
-      steve('03:05:00,000', 'Received', heartbeat('a4'), 'cp001'),
-    ]);
+    const path = file('steve.log', twoStations.map((line, i) => (i === 2 ? line.replace('2026-10-25', '2099-10-25') : line)));
     const run = await ingestBerlin([path]);
     expect(run.result.rejects.map((r) => [r.line, r.reason])).toEqual([[3, 'timestamp is more than a day in the future: 2099-10-25 02:50:00,000']]);
     expect(receivedTimes(run)).toEqual(['2026-10-25T00:20:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T01:40:00.000Z', '2026-10-25T02:05:00.000Z']);
@@ -318,21 +307,12 @@ describe('zone-less times in a repeated hour of a file sorted by station, placed
     // the time-ordered log above, with a kept line of 1970 (a server clock reset) in it, and then with older lines
     // after it (logs concatenated newest first): the file goes back over 2 h, but its stations are not one after
     // another, so it is not sorted by station, and cp002's 02:40 is still moved by the file's step
-    const lines = [
-      steve('02:20:00,000', 'Received', heartbeat('a1'), 'cp001'),
-      steve('02:30:00,000', 'Received', heartbeat('b1'), 'cp002'),
-      steve('02:50:00,000', 'Received', heartbeat('a2'), 'cp001'),
-      steve('02:10:00,000', 'Received', heartbeat('a3'), 'cp001'),
-      steve('02:40:00,000', 'Received', heartbeat('b2'), 'cp002'),
-      steve('03:05:00,000', 'Received', heartbeat('a4'), 'cp001'),
-    ];
-    const inOrder = ['2026-10-25T00:20:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z', '2026-10-25T01:40:00.000Z', '2026-10-25T02:05:00.000Z'];
     const reset = steve('00:00:00,000', 'Received', heartbeat('c1'), 'cp003').replace('2026-10-25', '1970-01-01');
-    const withReset = await ingestBerlin([file('steve.log', [...lines.slice(0, 2), reset, ...lines.slice(2)])]);
-    expect(receivedTimes(withReset)).toEqual([...inOrder.slice(0, 2), '1969-12-31T23:00:00.000Z', ...inOrder.slice(2)]);
+    const withReset = await ingestBerlin([file('steve.log', [...twoStations.slice(0, 2), reset, ...twoStations.slice(2)])]);
+    expect(receivedTimes(withReset)).toEqual([...twoStationsPlaced.slice(0, 2), '1969-12-31T23:00:00.000Z', ...twoStationsPlaced.slice(2)]);
     const older = [steve('12:00:00,000', 'Received', heartbeat('a0'), 'cp001'), steve('12:05:00,000', 'Received', heartbeat('b0'), 'cp002')].map((l) => l.replace('2026-10-25', '2026-10-24'));
-    const concatenated = await ingestBerlin([file('steve.log', [...lines, ...older])]);
-    expect(receivedTimes(concatenated)).toEqual([...inOrder, '2026-10-24T10:00:00.000Z', '2026-10-24T10:05:00.000Z']);
+    const concatenated = await ingestBerlin([file('steve.log', [...twoStations, ...older])]);
+    expect(receivedTimes(concatenated)).toEqual([...twoStationsPlaced, '2026-10-24T10:00:00.000Z', '2026-10-24T10:05:00.000Z']);
   });
 
   it('ocpp-jsonl: in a batch read together, a file sorted by station and a file in time order are each judged alone', async () => {
